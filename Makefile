@@ -1,0 +1,53 @@
+# Erfaringsforum: `make run` sets up and serves with demo data; `make test` sets up and runs
+# every check. Both install what they need themselves.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DB_ENV = export DATABASE_URL="$$($(PY) scripts/ensure_db.py)";
+
+.PHONY: run test setup venv db browser messages lint check serve bench clean
+
+run: setup  ## set up, load demo data and serve on http://127.0.0.1:$(PORT)
+	@$(DB_ENV) export DEBUG=1; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py seed_demo; \
+	echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"; \
+	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup browser  ## set up, then lint, migration check and the whole test suite
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@$(DB_ENV) export DEBUG=1; $(PY) manage.py makemigrations --check --dry-run
+	@$(DB_ENV) $(VENV)/bin/pytest -p no:randomly $(PYTEST_ARGS)
+
+setup: venv messages
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (python3.11 not found)."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+messages: venv
+	@if command -v msgfmt >/dev/null; then DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "gettext's msgfmt not found: using the committed .mo files"; fi
+
+browser:  ## Debian's chromium for the Playwright tests (never `playwright install`)
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium package (sudo apt-get install chromium)."; exit 1; fi; }
+
+db: venv
+	@$(PY) scripts/ensure_db.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var/staticfiles

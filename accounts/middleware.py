@@ -1,0 +1,43 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import auth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+PUBLIC_PATHS = ("/healthz", "/static/")
+
+
+class HeaderAuthMiddleware:
+    """In AUTH_MODE=header, log the employee in from the trusted proxy's header.
+
+    The header is honoured only when the request's immediate peer is one of
+    AUTH_TRUSTED_PROXIES; any other request, and a trusted one without the header, gets a
+    403 page explaining why. In AUTH_MODE=local this middleware does nothing.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.AUTH_MODE != "header" or request.path.startswith(PUBLIC_PATHS):
+            return self.get_response(request)
+        peer = request.META.get("REMOTE_ADDR", "")
+        if peer not in settings.AUTH_TRUSTED_PROXIES:
+            return self._refuse(request, _("This address may not sign in through the intranet."))
+        email = request.headers.get(settings.AUTH_HEADER, "").strip().lower()
+        if not email:
+            return self._refuse(request, _("The intranet did not say who you are."))
+        if request.user.is_authenticated and request.user.get_username() == email:
+            return self.get_response(request)
+        if request.user.is_authenticated:
+            auth.logout(request)
+        employee = auth.authenticate(request, remote_user=email)
+        if employee is None:
+            return self._refuse(request, _("You have no access to Erfaringsforum."))
+        auth.login(request, employee)
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest, reason: str) -> HttpResponse:
+        return render(request, "403.html", {"reason": reason}, status=403)

@@ -1,0 +1,241 @@
+"""Erfaringsforum settings: one module, configured by environment variables.
+
+Every variable is documented in README.md. Development defaults are safe: DEBUG is off
+unless set, and with DEBUG off the project refuses to start without a real SECRET_KEY.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+DEBUG = env_bool("DEBUG")
+
+_INSECURE_KEYS = {"", "change-me", "changeme", "secret"}
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if SECRET_KEY in _INSECURE_KEYS or len(SECRET_KEY) < 32:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to a random value of at least 32 characters when DEBUG is "
+            "off. See README.md, section 'Configuration'."
+        )
+    SECRET_KEY = SECRET_KEY or "insecure-development-key-never-use-in-production-0123456789"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "mptt",
+    "guardian",
+    "csp",
+    "accounts",
+    "forum",
+    "moderation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.HeaderAuthMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "erfaringsforum.middleware.BadInputMiddleware",
+]
+
+ROOT_URLCONF = "erfaringsforum.urls"
+WSGI_APPLICATION = "erfaringsforum.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "erfaringsforum.context_processors.navigation",
+            ],
+            "string_if_invalid": "",
+        },
+    }
+]
+
+# Database: DATABASE_URL, or the local server on 127.0.0.1:5432 (see `make db`).
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/erfaringsforum"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.Employee"
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.EmployeeBackend",
+    "accounts.backends.HeaderBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if env_bool("FAST_PASSWORD_HASHER"):  # the test suite only: hashing is slow by design
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "forum:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# AUTH_MODE=local: Django's login form. AUTH_MODE=header: the intranet's authenticating
+# proxy sends the employee's e-mail in AUTH_HEADER, honoured only from AUTH_TRUSTED_PROXIES.
+AUTH_MODE = os.environ.get("AUTH_MODE", "local").strip().lower()
+if AUTH_MODE not in {"local", "header"}:
+    raise ImproperlyConfigured("AUTH_MODE must be 'local' or 'header'.")
+AUTH_HEADER = os.environ.get("AUTH_HEADER", "X-Remote-User")
+AUTH_HEADER_NAME = os.environ.get("AUTH_HEADER_NAME", "X-Remote-Name")
+AUTH_HEADER_UNIT = os.environ.get("AUTH_HEADER_UNIT", "X-Remote-Unit")
+AUTH_HEADER_TITLE = os.environ.get("AUTH_HEADER_TITLE", "X-Remote-Title")
+AUTH_TRUSTED_PROXIES = env_list("AUTH_TRUSTED_PROXIES", "127.0.0.1,::1")
+AUTH_HEADER_CREATE_USERS = env_bool("AUTH_HEADER_CREATE_USERS", True)
+
+# django-guardian: everything needs a login, so no anonymous user object.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_RAISE_403 = False
+
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Oslo"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if env_bool("STATIC_PLAIN", DEBUG)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "erfaringsforum",
+    }
+}
+
+# Security headers. The CSP allows no inline script and no 'unsafe-inline' anywhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_FAILURE_VIEW = "erfaringsforum.views.csrf_failure"
+
+# E-mail.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "erfaringsforum@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Forum rules, configurable per installation.
+FORUM_POSTS_PER_PAGE = 20
+FORUM_THREADS_PER_PAGE = 25
+FORUM_POST_INTERVAL_SECONDS = env_int("FORUM_POST_INTERVAL_SECONDS", 5)
+FORUM_THREADS_PER_DAY = env_int("FORUM_THREADS_PER_DAY", 20)
+MODERATION_UNANSWERED_DAYS = env_int("MODERATION_UNANSWERED_DAYS", 3)
+ESCALATION_OVERDUE_DAYS = env_int("ESCALATION_OVERDUE_DAYS", 14)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

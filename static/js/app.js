@@ -1,0 +1,2 @@
+// Erfaringsforum: progressive enhancements only. Every form and link works without this file.
+"use strict";

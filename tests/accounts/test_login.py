@@ -1,0 +1,89 @@
+import pytest
+from django.test import Client, override_settings
+
+from tests.conftest import PASSWORD
+
+
+def test_every_page_but_healthz_and_login_requires_login(client, db):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/konto/logg-inn/").status_code == 200
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/logg-inn/")
+
+
+def test_local_login_with_the_form(client, employee):
+    response = client.post("/konto/logg-inn/", {"username": employee.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_local_login_with_a_wrong_password_keeps_the_email(client, employee):
+    response = client.post("/konto/logg-inn/", {"username": employee.email, "password": "nope"})
+    assert response.status_code == 200
+    assert employee.email in response.content.decode()
+
+
+def test_logout_needs_a_post(employee_client):
+    assert employee_client.get("/konto/logg-ut/").status_code == 405
+    assert employee_client.post("/konto/logg-ut/").status_code == 302
+    assert employee_client.get("/").status_code == 302
+
+
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"])
+def test_header_login_from_a_trusted_proxy(employee):
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    response = client.get("/", headers={"X-Remote-User": employee.email.upper()})
+    assert response.status_code == 200
+    assert response.wsgi_request.user == employee
+
+
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"])
+def test_header_from_an_untrusted_address_is_refused(employee):
+    client = Client(REMOTE_ADDR="10.0.0.99")
+    response = client.get("/", headers={"X-Remote-User": employee.email})
+    assert response.status_code == 403
+    assert not response.wsgi_request.user.is_authenticated
+
+
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"])
+def test_a_trusted_request_without_the_header_gets_a_clear_403(db):
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    response = client.get("/")
+    assert response.status_code == 403
+    assert "<h1" in response.content.decode()
+
+
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"])
+def test_an_unknown_employee_is_created_from_the_headers(unit):
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    response = client.get(
+        "/",
+        headers={
+            "X-Remote-User": "ny.ansatt@erfaringsforum.example",
+            "X-Remote-Name": "Ny Ansatt",
+            "X-Remote-Unit": unit.number,
+        },
+    )
+    assert response.status_code == 200
+    user = response.wsgi_request.user
+    assert (user.name, user.unit, user.has_usable_password()) == ("Ny Ansatt", unit, False)
+
+
+@override_settings(
+    AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"], AUTH_HEADER_CREATE_USERS=False
+)
+def test_an_unknown_employee_is_refused_when_creation_is_off(db):
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    response = client.get("/", headers={"X-Remote-User": "ukjent@erfaringsforum.example"})
+    assert response.status_code == 403
+
+
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"])
+def test_healthz_needs_no_header(db):
+    assert Client(REMOTE_ADDR="192.0.2.1").get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/?page=%00", "/%00/", "/?q=a%00b"])
+def test_nul_bytes_in_the_address_are_a_400(employee_client, path):
+    assert employee_client.get(path).status_code == 400
