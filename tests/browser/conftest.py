@@ -45,7 +45,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="nb-NO")
+    # English UI in browser tests: selectors by visible text stay stable when the Norwegian
+    # catalogue changes. test_accounts_browser checks the Norwegian default separately.
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
