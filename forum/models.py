@@ -147,6 +147,8 @@ class Thread(models.Model):
                 name="thread_topic_listing",
             ),
             models.Index(F("last_activity_at").desc(), name="thread_last_activity"),
+            # The per-employee threads-per-day rate limit.
+            models.Index(F("author"), F("created_at").desc(), name="thread_author_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="thread_title_not_empty"),

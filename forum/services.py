@@ -1,0 +1,480 @@
+"""The only code that changes forum state.
+
+Every service runs in one transaction, locks the row it changes (select_for_update),
+validates the new row and saves only the fields it touched. Rule violations raise
+ValidationError with a message the form can show; who may call a service is decided by
+forum.permissions in the view (services re-check only cheap invariants such as a locked
+thread or an unpublished topic).
+
+Counters on Thread and Topic are denormalised here and nowhere else; moderation calls
+refresh_thread_counters / refresh_topic_counters after hiding, restoring or moving.
+"""
+
+import random
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Max, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Employee
+from forum.markdown import RENDERER_VERSION, render_markdown
+from forum.models import (
+    BODY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadRead,
+    ThreadViewDay,
+    Topic,
+)
+from moderation.permissions import can_moderate
+
+VIEW_BUCKETS = 8
+
+
+class RateLimited(ValidationError):
+    """The employee posts faster than the installation allows (the view answers 429)."""
+
+
+# Validation helpers ---------------------------------------------------------------------
+
+
+def _clean_text(value: str, *, field: str, max_length: int) -> str:
+    """Stripped text that PostgreSQL can store, or a ValidationError naming the field."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: _("This field cannot be empty.")})
+    if "\x00" in value:
+        raise ValidationError({field: _("The text contains a null character; remove it.")})
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError({field: _("The text contains invalid characters.")}) from None
+    if len(value) > max_length:
+        raise ValidationError(
+            {
+                field: _("The text is %(length)d characters long; the limit is %(limit)d.")
+                % {"length": len(value), "limit": max_length}
+            }
+        )
+    return value
+
+
+def _lock_author(author: Employee) -> None:
+    # One employee's submissions queue behind each other: the rate limit and the
+    # submission key are then checked against committed rows, never raced.
+    Employee.objects.select_for_update().filter(pk=author.pk).values_list("pk").get()
+
+
+def _existing_post(submission_key: uuid.UUID | None, author: Employee) -> Post | None:
+    if submission_key is None:
+        return None
+    post = Post.objects.select_related("thread").filter(submission_key=submission_key).first()
+    if post is not None and post.author_id != author.pk:
+        raise ValidationError(_("This form was already used. Reload the page and try again."))
+    return post
+
+
+def _check_post_interval(author: Employee, now) -> None:
+    interval = settings.FORUM_POST_INTERVAL_SECONDS
+    if interval <= 0:
+        return
+    last = (
+        Post.objects.filter(author=author, kind=Post.Kind.REGULAR)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None and now - last < timedelta(seconds=interval):
+        wait = interval - int((now - last).total_seconds())
+        raise RateLimited(
+            _("You are posting too fast. Wait %(seconds)d seconds and send again.")
+            % {"seconds": max(wait, 1)},
+            code="rate_limited",
+        )
+
+
+def _check_threads_per_day(author: Employee, now) -> None:
+    limit = settings.FORUM_THREADS_PER_DAY
+    started = Thread.objects.filter(author=author, created_at__gt=now - timedelta(days=1))
+    if started.count() >= limit:
+        raise RateLimited(
+            _(
+                "You have started %(limit)d threads in the last 24 hours, the most allowed. "
+                "Try again later, or reply in an existing thread."
+            )
+            % {"limit": limit},
+            code="rate_limited",
+        )
+
+
+def _new_post(thread: Thread, *, position: int, author, body: str, kind, key, now) -> Post:
+    post = Post(
+        thread=thread,
+        position=position,
+        author=author,
+        kind=kind,
+        body_md=body,
+        body_html=render_markdown(body),
+        renderer_version=RENDERER_VERSION,
+        created_at=now,
+        submission_key=key,
+    )
+    # Uniqueness (position, key) is guaranteed by the locks above and by the database;
+    # checking it here would only add queries.
+    post.full_clean(validate_unique=False, validate_constraints=False)
+    post.save(force_insert=True)
+    return post
+
+
+def _bump_topic(topic_id: int, *, threads: int, posts: int, now) -> None:
+    # An UPDATE with F() is atomic and takes the topic row lock only for the rest of this
+    # transaction; readers are never blocked.
+    Topic.objects.filter(pk=topic_id).update(
+        thread_count=F("thread_count") + threads,
+        post_count=F("post_count") + posts,
+        last_activity_at=Greatest(F("last_activity_at"), now),
+    )
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_thread(
+    topic: Topic,
+    *,
+    author: Employee,
+    title: str,
+    body: str,
+    kind: str = Thread.Kind.DISCUSSION,
+    submission_key: uuid.UUID | None = None,
+) -> Thread:
+    """Create a thread with its opening post (position 1).
+
+    A resubmitted form (same submission_key) returns the thread it already made. Raises
+    ValidationError for an empty/too long title or body or an unknown kind, for a topic
+    that is not published (unless the author moderates it), and RateLimited when the
+    author exceeds FORUM_THREADS_PER_DAY or FORUM_POST_INTERVAL_SECONDS. Locks the author
+    row (per-employee ordering) and updates the topic's counters atomically.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        title = _clean_text(title, field="title", max_length=TITLE_MAX_LENGTH)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        body = _clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if kind not in Thread.Kind.values:
+        errors["kind"] = [_("Choose discussion or question.")]
+    if errors:
+        raise ValidationError(errors)
+
+    _lock_author(author)
+    existing = _existing_post(submission_key, author)
+    if existing is not None:
+        return existing.thread
+    topic = Topic.objects.get(pk=topic.pk)
+    if not topic.is_published and not can_moderate(author, topic):
+        raise ValidationError(_("This topic is not open for new threads."))
+    now = timezone.now()
+    _check_post_interval(author, now)
+    _check_threads_per_day(author, now)
+
+    thread = Thread(
+        topic=topic,
+        title=title,
+        author=author,
+        kind=kind,
+        created_at=now,
+        last_activity_at=now,
+        post_count=1,
+        reply_count=0,
+    )
+    thread.full_clean(validate_unique=False, validate_constraints=False)
+    thread.save(force_insert=True)
+    post = _new_post(
+        thread, position=1, author=author, body=body, kind=Post.Kind.REGULAR,
+        key=submission_key, now=now,
+    )  # fmt: skip
+    thread.last_post = post
+    thread.save(update_fields=["last_post"])
+    _bump_topic(topic.pk, threads=1, posts=1, now=now)
+    mark_read(thread, employee=author, position=1)
+    return thread
+
+
+@transaction.atomic
+def post_reply(
+    thread: Thread,
+    *,
+    author: Employee,
+    body: str,
+    submission_key: uuid.UUID | None = None,
+    kind: str = Post.Kind.REGULAR,
+) -> Post:
+    """Append a reply to a thread and update its counters in the same transaction.
+
+    The thread row is locked while the position is assigned, so concurrent replies get
+    consecutive positions and exact counters. A resubmitted form (same submission_key)
+    returns the post it already made. Raises ValidationError for an empty or too long
+    body, a locked thread or an unpublished topic (except for its moderators and for
+    department answers), and RateLimited when the author posts faster than
+    FORUM_POST_INTERVAL_SECONDS (department answers are not limited).
+    """
+    body = _clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
+    if kind not in Post.Kind.values:
+        raise ValidationError(_("Unknown kind of post."))
+    _lock_author(author)
+    existing = _existing_post(submission_key, author)
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    if kind == Post.Kind.REGULAR:
+        _check_post_interval(author, now)
+    thread = (
+        Thread.objects.select_for_update(of=("self",)).select_related("topic").get(pk=thread.pk)
+    )
+    if kind == Post.Kind.REGULAR and not can_moderate(author, thread.topic):
+        if not thread.topic.is_published:
+            raise ValidationError(_("This topic is not open for posting."))
+        if thread.locked:
+            raise ValidationError(_("This thread is locked: it takes no new replies."))
+
+    post = _new_post(
+        thread, position=thread.post_count + 1, author=author, body=body, kind=kind,
+        key=submission_key, now=now,
+    )  # fmt: skip
+    thread.post_count = post.position
+    thread.reply_count += 1
+    thread.last_post = post
+    thread.last_activity_at = now
+    thread.save(update_fields=["post_count", "reply_count", "last_post", "last_activity_at"])
+    _bump_topic(thread.topic_id, threads=0, posts=1, now=now)
+    mark_read(thread, employee=author, position=post.position)
+    return post
+
+
+@transaction.atomic
+def edit_post(
+    post: Post,
+    *,
+    editor: Employee,
+    body: str,
+    title: str | None = None,
+    reason: str = "",
+) -> Post:
+    """Replace a post's text (and, for an opening post, the thread title).
+
+    The earlier version is kept as a PostRevision (who replaced it, when, why); an edit
+    that changes nothing stores nothing. Locks the post (and the thread when the title
+    changes). Raises ValidationError for an empty or too long body, title or reason.
+    Used by authors and by moderators; the caller checks permissions.
+    """
+    body = _clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
+    if title is not None:
+        title = _clean_text(title, field="title", max_length=TITLE_MAX_LENGTH)
+    reason = (reason or "").strip()
+    if reason:
+        reason = _clean_text(reason, field="reason", max_length=500)
+
+    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
+    thread = post.thread
+    change_title = title is not None and post.position == 1 and title != thread.title
+    if body == post.body_md and not change_title:
+        return post
+
+    now = timezone.now()
+    revision = PostRevision(
+        post=post,
+        number=post.edit_count + 1,
+        body_md=post.body_md,
+        title=thread.title if post.position == 1 else "",
+        created_at=post.edited_at or post.created_at,
+        replaced_at=now,
+        replaced_by=editor,
+        reason=reason,
+    )
+    revision.full_clean(validate_unique=False, validate_constraints=False)
+    revision.save(force_insert=True)
+
+    post.body_md = body
+    post.body_html = render_markdown(body)
+    post.renderer_version = RENDERER_VERSION
+    post.edited_at = now
+    post.edit_count += 1
+    post.full_clean(validate_unique=False, validate_constraints=False)
+    post.save(update_fields=["body_md", "body_html", "renderer_version", "edited_at", "edit_count"])
+    if change_title:
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        thread.title = title
+        thread.full_clean(validate_unique=False, validate_constraints=False)
+        thread.save(update_fields=["title"])
+        post.thread = thread
+    return post
+
+
+@transaction.atomic
+def delete_post(post: Post, *, by: Employee) -> Post:
+    """Soft-delete a post: it keeps its place and text, shown as deleted, restorable by a
+    moderator. Locks the post; refreshes thread and topic counters."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.deleted_at is not None:
+        return post
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    thread = refresh_thread_counters(post.thread)
+    refresh_topic_counters(thread.topic)
+    return post
+
+
+@transaction.atomic
+def restore_post(post: Post, *, by: Employee) -> Post:
+    """Undo an author's delete. Locks the post; refreshes thread and topic counters."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.deleted_at is None:
+        return post
+    post.deleted_at = None
+    post.save(update_fields=["deleted_at"])
+    thread = refresh_thread_counters(post.thread)
+    refresh_topic_counters(thread.topic)
+    return post
+
+
+@transaction.atomic
+def mark_solution(thread: Thread, *, post: Post | None, by: Employee) -> Thread:
+    """Mark a reply as the answer that solved a question (post=None removes the mark).
+
+    Raises ValidationError unless the thread is a question and the post is a visible
+    reply in it. Locks the thread.
+    """
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if thread.kind != Thread.Kind.QUESTION:
+        raise ValidationError(_("Only questions can be marked as solved."))
+    if post is None:
+        thread.solution_post = None
+        thread.solved_at = None
+    else:
+        post = Post.objects.get(pk=post.pk)
+        if post.thread_id != thread.pk or post.position == 1 or not post.is_visible:
+            raise ValidationError(_("Choose a visible reply in this thread as the answer."))
+        thread.solution_post = post
+        thread.solved_at = timezone.now()
+    thread.save(update_fields=["solution_post", "solved_at"])
+    return thread
+
+
+# Counters -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def refresh_thread_counters(thread: Thread) -> Thread:
+    """Recompute a thread's post/reply counts, last post and last activity from its rows.
+
+    Locks the thread row. reply_count counts visible posts after the first; post_count
+    every row (positions stay 1..post_count); last activity is the newest visible post.
+    """
+    thread = (
+        Thread.objects.select_for_update(of=("self",)).select_related("topic").get(pk=thread.pk)
+    )
+    posts = Post.objects.filter(thread=thread)
+    visible = posts.filter(hidden_at__isnull=True, deleted_at__isnull=True)
+    thread.post_count = posts.aggregate(n=Max("position"))["n"] or 0
+    thread.reply_count = visible.filter(position__gt=1).count()
+    last = visible.order_by("-position").first()
+    thread.last_post = last
+    thread.last_activity_at = last.created_at if last else thread.created_at
+    if thread.solution_post_id and not visible.filter(pk=thread.solution_post_id).exists():
+        thread.solution_post = None
+        thread.solved_at = None
+    thread.save(
+        update_fields=[
+            "post_count",
+            "reply_count",
+            "last_post",
+            "last_activity_at",
+            "solution_post",
+            "solved_at",
+        ]
+    )
+    return thread
+
+
+@transaction.atomic
+def refresh_topic_counters(topic: Topic) -> Topic:
+    """Recompute a topic's thread count, visible post count and last activity. Locks the
+    topic row."""
+    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    topic.thread_count = Thread.objects.filter(topic=topic).count()
+    topic.post_count = Post.objects.filter(
+        thread__topic=topic, hidden_at__isnull=True, deleted_at__isnull=True
+    ).count()
+    topic.last_activity_at = Thread.objects.filter(topic=topic).aggregate(
+        last=Max("last_activity_at")
+    )["last"]
+    topic.save(update_fields=["thread_count", "post_count", "last_activity_at"])
+    return topic
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def record_view(thread: Thread, *, viewer: Employee | None = None) -> None:
+    """Count one view of the thread today.
+
+    One upsert on a (thread, day, bucket) row picked at random: concurrent readers of one
+    thread spread over VIEW_BUCKETS rows and never lock the thread row.
+    """
+    table = ThreadViewDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (thread_id, day, bucket, views) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (thread_id, day, bucket) DO UPDATE SET views = {table}.views + 1",
+            [thread.pk, timezone.localdate(), random.randrange(VIEW_BUCKETS)],
+        )
+
+
+def mark_read(thread: Thread, *, employee: Employee, position: int) -> None:
+    """Remember that the employee has read the thread up to `position` (never backwards).
+
+    One upsert; no lock on the thread.
+    """
+    if not employee.is_authenticated or position < 1:
+        return
+    table = ThreadRead._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (employee_id, thread_id, last_read_position, read_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (employee_id, thread_id) DO UPDATE SET "
+            f"last_read_position = GREATEST({table}.last_read_position, "
+            "EXCLUDED.last_read_position), read_at = EXCLUDED.read_at",
+            [employee.pk, thread.pk, position, timezone.now()],
+        )
+
+
+def rerender_posts(*, batch_size: int = 500) -> int:
+    """Re-render every post stored with an older renderer version; returns how many."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Post.objects.select_for_update(skip_locked=True)
+                .filter(~Q(renderer_version=RENDERER_VERSION))
+                .only("pk", "body_md")[:batch_size]
+            )
+            if not batch:
+                return done
+            for post in batch:
+                post.body_html = render_markdown(post.body_md)
+                post.renderer_version = RENDERER_VERSION
+            Post.objects.bulk_update(batch, ["body_html", "renderer_version"])
+            done += len(batch)
