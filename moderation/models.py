@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -258,6 +259,13 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"escalation {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:escalation-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.RECEIVED, self.Status.IN_PROGRESS)
 
 
 class Notification(models.Model):

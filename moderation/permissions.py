@@ -1,37 +1,239 @@
-"""Per-topic roles: who staffs a topic, and what that lets them do.
+"""Per-topic roles and every moderation rule: who may do what to which topic.
 
-The only module (with accounts.permissions) that reads roles. Staffing lives on the topic
-row (moderator, deputy_moderator, back_office); back-office membership in
-BackOfficeMembership.
+The only module (with accounts.permissions) that reads roles or django-guardian.
+
+Staffing lives on the topic row (moderator, deputy_moderator, back_office). The rights it
+gives are django-guardian object permissions on the Topic, kept in step with staffing by
+`moderation.services` (staff_topic, add/remove_back_office_member) in the same transaction:
+
+- ``moderate_topic``     the moderator and the deputy: hide, restore, lock, pin, move, edit,
+                         escalate, open consultations, handle reports;
+- ``view_consultation``  the moderator, the deputy and every back-office member: read and
+                         write internal notes, mark clarified answers.
+
+Admins (``is_staff``) may do everything. Checks go through one guardian
+ObjectPermissionChecker per user object (one request); lists call `prefetch_topic_perms`.
+
+Refusals: a moderator of topic B acting in topic A gets 403 (PermissionDenied): the thread is
+public, only the action is not theirs. Consultations must stay invisible: anyone outside the
+topic's staff gets 404 (Http404), never 403.
 """
 
-from django.contrib.auth.models import AnonymousUser
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
 
 from accounts.models import Employee
-from accounts.permissions import is_admin
-from forum.models import Topic
+from accounts.permissions import is_admin, is_department_contact
+from forum.models import Post, Thread, Topic
 
 User = Employee | AnonymousUser
 
+MODERATE_TOPIC = "moderate_topic"
+VIEW_CONSULTATION = "view_consultation"
+TOPIC_PERMISSIONS = {
+    MODERATE_TOPIC: "Can moderate the topic",
+    VIEW_CONSULTATION: "Can read and write the topic's internal consultations",
+}
+
+# ---------------------------------------------------------------------------------------------
+# guardian plumbing
+
+
+def ensure_permission_rows(using: str = "default") -> dict[str, Permission]:
+    """The Permission rows guardian assigns; created when missing (migrate, test flush)."""
+    ct = ContentType.objects.db_manager(using).get_for_model(Topic)
+    rows = {}
+    for codename, name in TOPIC_PERMISSIONS.items():
+        rows[codename], _created = Permission.objects.using(using).get_or_create(
+            content_type=ct, codename=codename, defaults={"name": name}
+        )
+    return rows
+
+
+def staffing_grants(topic: Topic, back_office_member_ids: Iterable[int]) -> set[tuple[int, str]]:
+    """The (employee id, permission codename) pairs the topic's staffing gives."""
+    grants: set[tuple[int, str]] = set()
+    for moderator_id in (topic.moderator_id, topic.deputy_moderator_id):
+        if moderator_id:
+            grants.add((moderator_id, MODERATE_TOPIC))
+            grants.add((moderator_id, VIEW_CONSULTATION))
+    for member_id in back_office_member_ids:
+        grants.add((member_id, VIEW_CONSULTATION))
+    return grants
+
+
+def _checker(user: Employee) -> ObjectPermissionChecker:
+    # One checker per user object, i.e. per request: guardian caches each topic's perms in it.
+    checker = getattr(user, "_topic_perm_checker", None)
+    if checker is None:
+        checker = ObjectPermissionChecker(user)
+        user._topic_perm_checker = checker
+    return checker
+
+
+def forget_cached_perms(user: Employee) -> None:
+    """Drop the user's cached checker (after staffing changed in the same request or test)."""
+    user.__dict__.pop("_topic_perm_checker", None)
+
+
+def prefetch_topic_perms(user: User, topics: Iterable[Topic]) -> None:
+    """Load the user's rights on many topics in two queries (lists, the moderation queue)."""
+    topics = [t for t in topics if t.pk]
+    if user.is_authenticated and topics and not is_admin(user):
+        _checker(user).prefetch_perms(topics)
+
+
+def _has_topic_perm(user: User, codename: str, topic: Topic) -> bool:
+    if not user.is_authenticated or not user.is_active or topic.pk is None:
+        return False
+    return _checker(user).has_perm(codename, topic)
+
+
+# ---------------------------------------------------------------------------------------------
+# roles (names kept for the forum app)
+
 
 def is_topic_moderator(user: User, topic: Topic) -> bool:
-    """The topic's moderator or its deputy."""
-    if not user.is_authenticated:
-        return False
-    return user.pk in (topic.moderator_id, topic.deputy_moderator_id)
+    """The topic's moderator or its deputy (guardian ``moderate_topic``)."""
+    return _has_topic_perm(user, MODERATE_TOPIC, topic)
 
 
 def is_back_office_member(user: User, topic: Topic) -> bool:
-    if not user.is_authenticated or topic.back_office_id is None:
-        return False
-    return topic.back_office.memberships.filter(employee_id=user.pk).exists()
+    """A member of the topic's back-office (or its moderator): ``view_consultation``."""
+    return _has_topic_perm(user, VIEW_CONSULTATION, topic)
 
 
 def can_moderate(user: User, topic: Topic) -> bool:
-    """Hide, restore, lock, pin, move and edit in this topic: its moderator, deputy, admins."""
+    """Hide, restore, lock, pin, move, edit, escalate in this topic: moderator, deputy, admins."""
     return is_admin(user) or is_topic_moderator(user, topic)
 
 
 def is_topic_staff(user: User, topic: Topic) -> bool:
     """Moderator, deputy, back-office member or admin: sees internal consultations."""
-    return can_moderate(user, topic) or is_back_office_member(user, topic)
+    return is_admin(user) or is_back_office_member(user, topic)
+
+
+def is_any_moderator(user: User) -> bool:
+    """Moderates (or deputises for) at least one topic."""
+    if not user.is_authenticated:
+        return False
+    return (
+        Topic.objects.filter(moderator=user).exists()
+        or Topic.objects.filter(deputy_moderator=user).exists()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# can_* / check_*
+
+
+def check_can_moderate(user: User, topic: Topic) -> None:
+    """Raise PermissionDenied (403) unless the user may moderate the topic."""
+    if not can_moderate(user, topic):
+        raise PermissionDenied(_("Only the topic's moderators can do this."))
+
+
+def can_view_consultation(user: User, topic: Topic) -> bool:
+    return is_topic_staff(user, topic)
+
+
+def check_can_view_consultation(user: User, topic: Topic) -> None:
+    """Raise Http404 (never 403) so that a consultation's existence stays hidden."""
+    if not can_view_consultation(user, topic):
+        raise Http404
+
+
+def can_open_consultation(user: User, topic: Topic) -> bool:
+    return can_moderate(user, topic)
+
+
+def can_clarify(user: User, topic: Topic) -> bool:
+    """Mark or unmark a clarified answer: the moderator, a back-office member, admins."""
+    return is_topic_staff(user, topic)
+
+
+def check_can_clarify(user: User, topic: Topic) -> None:
+    if not can_clarify(user, topic):
+        raise PermissionDenied(_("Only the topic's moderator and back-office can do this."))
+
+
+def can_report(user: User, post: Post) -> bool:
+    """Any signed-in employee may report a visible post written by someone else."""
+    return bool(
+        user.is_authenticated and user.is_active and post.is_visible and post.author_id != user.pk
+    )
+
+
+def check_can_report(user: User, post: Post) -> None:
+    if not can_report(user, post):
+        raise PermissionDenied(_("You cannot report this post."))
+
+
+def can_escalate(user: User, thread: Thread) -> bool:
+    return can_moderate(user, thread.topic)
+
+
+def check_can_escalate(user: User, thread: Thread) -> None:
+    if not can_escalate(user, thread):
+        raise PermissionDenied(_("Only the topic's moderators can escalate a thread."))
+
+
+def can_view_moderation_queue(user: User) -> bool:
+    return is_admin(user) or is_any_moderator(user)
+
+
+def check_can_view_moderation_queue(user: User) -> None:
+    if not can_view_moderation_queue(user):
+        raise PermissionDenied(_("The moderation queue is for moderators."))
+
+
+def can_view_audit_log(user: User) -> bool:
+    """Admins read the whole log; moderators read the entries of the topics they moderate."""
+    return can_view_moderation_queue(user)
+
+
+def check_can_view_audit_log(user: User) -> None:
+    if not can_view_audit_log(user):
+        raise PermissionDenied(_("The audit log is for moderators and admins."))
+
+
+def can_handle_escalation(user: User, escalation) -> bool:
+    """Move an escalation's status and answer it: the department's contacts, admins."""
+    if is_admin(user):
+        return True
+    return is_department_contact(user) and user.unit_id == escalation.department_id
+
+
+def check_can_handle_escalation(user: User, escalation) -> None:
+    if not can_handle_escalation(user, escalation):
+        raise PermissionDenied(_("Only the department's contacts can handle this escalation."))
+
+
+def can_view_escalation(user: User, escalation) -> bool:
+    """The department's contacts, the topic's moderators and admins."""
+    return can_handle_escalation(user, escalation) or can_moderate(user, escalation.thread.topic)
+
+
+def check_can_view_escalation(user: User, escalation) -> None:
+    if not can_view_escalation(user, escalation):
+        raise PermissionDenied(_("This escalation is for the department and the moderators."))
+
+
+def can_view_escalation_inbox(user: User) -> bool:
+    return is_department_contact(user)
+
+
+def can_view_escalation_register(user: User) -> bool:
+    """Admins, moderators and department contacts see the register (no internal notes in it)."""
+    return is_admin(user) or is_department_contact(user) or is_any_moderator(user)
+
+
+def check_can_view_escalation_register(user: User) -> None:
+    if not can_view_escalation_register(user):
+        raise PermissionDenied(_("The escalation register is for moderators and departments."))
