@@ -1,0 +1,390 @@
+"""The search SQL: bounded candidate sets, ranking, one page, headlines for that page only.
+
+Why bounded: a common word matches ~10 % of a million posts, and ``ts_rank`` over every
+match (plus reading every matching row) is far too slow. The candidates are therefore
+
+* threads whose *title* matches (small vectors, ranked, best ``TITLE_CANDIDATES``),
+* the newest ``POST_CANDIDATES`` matching visible posts (an index walk that stops early
+  for common words, a GIN bitmap scan for rare ones), and
+* matching clarified answers (few, and they must never be missed).
+
+Only those are ranked; one row per thread survives, and ``ts_headline`` runs for the
+``PER_PAGE`` rows shown. When a bound was reached the total is reported as "more than".
+
+Never shown: unpublished topics (or topics under an unpublished group), hidden or deleted
+posts (they are not even in the partial GIN index), threads whose opening post is hidden or
+deleted, and the moderation app's internal notes (never read here).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from forum.models import Thread
+from forum.search.parsing import ParsedQuery
+
+PER_PAGE = 20
+MAX_PAGES = 50
+TITLE_CANDIDATES = 500
+POST_CANDIDATES = 1000
+CLARIFIED_CANDIDATES = 300
+SIMILAR_LIMIT = 5
+
+CLARIFIED_BOOST = 2.0
+ACCEPTED_BOOST = 1.5
+# Gentle recency decay: a two-year-old thread keeps 2/3 of its score.
+DECAY_PER_YEAR = 0.25
+
+START, STOP = "\ue000", "\ue001"
+HEADLINE_OPTIONS = (
+    f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, ShortWord=2, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+TITLE_HEADLINE_OPTIONS = f'StartSel="{START}", StopSel="{STOP}", HighlightAll=true'
+# Same Markdown noise removal as the stored vector (forum/migrations/0003_search.py), and
+# the private-use markers removed so user text can never forge a highlight.
+SNIPPET_TEXT = (
+    "translate(regexp_replace(regexp_replace({col}, '\\]\\([^)]*\\)', ' ', 'g'), "
+    "'[*_`#>~|\\[\\]]+', ' ', 'g'), U&'\\E000\\E001', '')"
+)
+
+VISIBLE_TOPICS = """
+    SELECT t.id FROM forum_topic t
+    WHERE t.published_at IS NOT NULL
+      AND NOT EXISTS (
+        SELECT 1 FROM forum_topic a
+        WHERE a.tree_id = t.tree_id AND a.lft < t.lft AND a.rght > t.rght
+          AND a.published_at IS NULL)
+"""
+VISIBLE_POST = "{p}.hidden_at IS NULL AND {p}.deleted_at IS NULL"
+OPENING_POST_VISIBLE = """EXISTS (
+    SELECT 1 FROM forum_post op WHERE op.thread_id = th.id AND op.position = 1
+      AND op.hidden_at IS NULL AND op.deleted_at IS NULL)"""
+HAS_CLARIFIED = """EXISTS (
+    SELECT 1 FROM moderation_clarifiedanswer ca JOIN forum_post cp ON cp.id = ca.post_id
+    WHERE cp.thread_id = th.id AND cp.hidden_at IS NULL AND cp.deleted_at IS NULL)"""
+HAS_ACCEPTED = """(th.solution_post_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM forum_post sp WHERE sp.id = th.solution_post_id
+      AND sp.hidden_at IS NULL AND sp.deleted_at IS NULL))"""
+
+
+@dataclass(frozen=True)
+class Filters:
+    topic: Any = None  # forum.models.Topic: the topic and its subtopics
+    county_id: int | None = None  # the thread author's unit's county
+    unit_id: int | None = None  # the thread author's unit
+    date_from: date | None = None
+    date_to: date | None = None
+    kind: str = ""
+    clarified_only: bool = False
+    sort: str = "relevance"  # or "newest"
+
+
+@dataclass(frozen=True)
+class Person:
+    pk: int
+    name: str
+    unit: Any = None
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    county: Any = None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    thread_id: int
+    post_id: int | None
+    title_html: SafeString
+    snippet_html: SafeString
+    kind: str
+    topic_name: str
+    topic_slug: str
+    author: Person
+    created_at: datetime
+    last_activity_at: datetime
+    reply_count: int
+    clarified: bool
+    accepted: bool
+    score: float
+
+    @property
+    def kind_label(self) -> str:
+        return str(Thread.Kind(self.kind).label) if self.kind in Thread.Kind.values else ""
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    hits: list[SearchHit]
+    total: int
+    more: bool  # a candidate bound was reached: there are more matches than counted
+    page: int
+    num_pages: int
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * PER_PAGE + 1
+
+
+@dataclass(frozen=True)
+class SimilarThread:
+    thread_id: int
+    title: str
+    topic_name: str
+    reply_count: int
+    clarified: bool
+    accepted: bool
+    created_at: datetime
+
+
+def highlight(text: str | None) -> SafeString:
+    """Escape a ts_headline result; only the markers become HTML (<mark>)."""
+    escaped = escape(text or "")
+    # Safe: the text is escaped first; the only HTML added is the <mark> pair.
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _thread_filters(filters: Filters, params: dict[str, Any]) -> str:
+    """SQL conditions on ``th`` (a forum_thread row) for the chosen filters."""
+    conditions = [f"th.topic_id IN ({VISIBLE_TOPICS})"]
+    if filters.topic is not None:
+        conditions.append(
+            "th.topic_id IN (SELECT f.id FROM forum_topic f WHERE f.tree_id = %(tree_id)s"
+            " AND f.lft >= %(lft)s AND f.rght <= %(rght)s)"
+        )
+        params.update(tree_id=filters.topic.tree_id, lft=filters.topic.lft, rght=filters.topic.rght)
+    if filters.unit_id is not None:
+        conditions.append(
+            "th.author_id IN (SELECT e.id FROM accounts_employee e WHERE e.unit_id = %(unit)s)"
+        )
+        params["unit"] = filters.unit_id
+    if filters.county_id is not None:
+        conditions.append(
+            "th.author_id IN (SELECT e.id FROM accounts_employee e JOIN accounts_unit u"
+            " ON u.id = e.unit_id WHERE u.county_id = %(county)s)"
+        )
+        params["county"] = filters.county_id
+    if filters.date_from is not None:
+        conditions.append("th.created_at >= %(date_from)s::date")
+        params["date_from"] = filters.date_from
+    if filters.date_to is not None:
+        conditions.append("th.created_at < %(date_to)s::date + 1")
+        params["date_to"] = filters.date_to
+    if filters.kind:
+        conditions.append("th.kind = %(kind)s")
+        params["kind"] = filters.kind
+    if filters.clarified_only:
+        conditions.append(HAS_CLARIFIED)
+    return " AND ".join(conditions)
+
+
+SEARCH_SQL = """
+WITH params AS MATERIALIZED (
+    SELECT to_tsquery('norwegian', %(query)s) AS query
+),
+title_hit AS (
+    SELECT th.id AS thread_id, ts_rank(th.search_vector, params.query) AS rank
+    FROM forum_thread th, params
+    WHERE th.search_vector @@ params.query AND {filters}
+    ORDER BY rank DESC, th.id DESC
+    LIMIT {title_limit}
+),
+recent_post AS (
+    SELECT p.id, p.thread_id
+    FROM forum_post p JOIN forum_thread th ON th.id = p.thread_id, params
+    WHERE p.search_vector @@ params.query AND {visible_p} AND {filters}
+    ORDER BY p.id DESC
+    LIMIT {post_limit}
+),
+clarified_post AS (
+    SELECT p.id, p.thread_id
+    FROM moderation_clarifiedanswer ca JOIN forum_post p ON p.id = ca.post_id
+      JOIN forum_thread th ON th.id = p.thread_id, params
+    WHERE p.search_vector @@ params.query AND {visible_p} AND {filters}
+    ORDER BY ca.id DESC
+    LIMIT {clarified_limit}
+),
+best_post AS (
+    SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
+           ts_rank(p.search_vector, params.query) AS rank
+    FROM (SELECT id FROM recent_post UNION SELECT id FROM clarified_post) hit
+      JOIN forum_post p ON p.id = hit.id, params
+    ORDER BY p.thread_id, rank DESC, p.id
+),
+candidate AS (
+    SELECT coalesce(bp.thread_id, tt.thread_id) AS thread_id, bp.post_id,
+           coalesce(tt.rank, 0) + coalesce(bp.rank, 0) AS relevance
+    FROM best_post bp FULL JOIN title_hit tt ON tt.thread_id = bp.thread_id
+),
+scored AS (
+    SELECT c.thread_id, c.post_id, th.created_at, {has_clarified} AS clarified,
+           {has_accepted} AS accepted, c.relevance
+    FROM candidate c JOIN forum_thread th ON th.id = c.thread_id
+    WHERE {opening_visible}
+),
+ranked AS (
+    SELECT s.*, s.relevance
+             * CASE WHEN s.clarified THEN {clarified_boost}
+                    WHEN s.accepted THEN {accepted_boost} ELSE 1 END
+             / (1 + {decay} * extract(epoch FROM now() - th.last_activity_at) / 31557600.0)
+             AS score
+    FROM scored s JOIN forum_thread th ON th.id = s.thread_id
+),
+page AS (
+    SELECT * FROM ranked ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT
+    (SELECT count(*) FROM ranked) AS total,
+    (SELECT count(*) FROM title_hit) >= {title_limit}
+      OR (SELECT count(*) FROM recent_post) >= {post_limit} AS more,
+    pg.thread_id, pg.post_id, pg.clarified, pg.accepted, pg.score,
+    ts_headline('norwegian', {title_text}, params.query, %(title_options)s) AS title_html,
+    ts_headline('norwegian', {body_text}, params.query, %(options)s) AS snippet_html,
+    th.kind, th.created_at, th.last_activity_at, th.reply_count,
+    tp.name, tp.slug, au.id, au.name, un.name, co.name
+FROM params
+  LEFT JOIN page pg ON true
+  LEFT JOIN forum_thread th ON th.id = pg.thread_id
+  LEFT JOIN forum_topic tp ON tp.id = th.topic_id
+  LEFT JOIN accounts_employee au ON au.id = th.author_id
+  LEFT JOIN accounts_unit un ON un.id = au.unit_id
+  LEFT JOIN accounts_county co ON co.id = un.county_id
+  LEFT JOIN forum_post bp ON bp.id = coalesce(pg.post_id, (
+      SELECT op.id FROM forum_post op WHERE op.thread_id = pg.thread_id AND op.position = 1))
+ORDER BY {outer_order}
+"""
+
+ORDERS = {
+    "relevance": ("score DESC, thread_id DESC", "pg.score DESC, pg.thread_id DESC"),
+    "newest": ("created_at DESC, thread_id DESC", "pg.created_at DESC, pg.thread_id DESC"),
+}
+
+
+def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> SearchPage:
+    """One page of threads matching ``parsed`` under ``filters``, best first; one query."""
+    if not parsed.is_searchable:
+        return SearchPage(hits=[], total=0, more=False, page=1, num_pages=0)
+    page = max(1, min(page, MAX_PAGES))
+    params: dict[str, Any] = {
+        "query": parsed.tsquery,
+        "limit": PER_PAGE,
+        "offset": (page - 1) * PER_PAGE,
+        "options": HEADLINE_OPTIONS,
+        "title_options": TITLE_HEADLINE_OPTIONS,
+    }
+    order, outer_order = ORDERS.get(filters.sort, ORDERS["relevance"])
+    sql = SEARCH_SQL.format(
+        filters=_thread_filters(filters, params),
+        visible_p=VISIBLE_POST.format(p="p"),
+        has_clarified=HAS_CLARIFIED,
+        has_accepted=HAS_ACCEPTED,
+        opening_visible=OPENING_POST_VISIBLE,
+        title_limit=TITLE_CANDIDATES,
+        post_limit=POST_CANDIDATES,
+        clarified_limit=CLARIFIED_CANDIDATES,
+        clarified_boost=CLARIFIED_BOOST,
+        accepted_boost=ACCEPTED_BOOST,
+        decay=DECAY_PER_YEAR,
+        order=order,
+        outer_order=outer_order,
+        title_text="translate(th.title, U&'\\E000\\E001', '')",
+        body_text=SNIPPET_TEXT.format(col="bp.body_md"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    total = rows[0][0] if rows else 0
+    more = bool(rows and rows[0][1])
+    hits = [_hit(row) for row in rows if row[2] is not None]
+    num_pages = min(MAX_PAGES, -(-total // PER_PAGE))
+    return SearchPage(hits=hits, total=total, more=more, page=page, num_pages=num_pages)
+
+
+def _hit(row: tuple) -> SearchHit:
+    (_, _, thread_id, post_id, clarified, accepted, score, title_html, snippet_html) = row[:9]
+    (kind, created_at, last_activity_at, reply_count) = row[9:13]
+    (topic_name, topic_slug, author_id, author_name, unit_name, county_name) = row[13:19]
+    unit = None
+    if unit_name is not None:
+        unit = Named(unit_name, Named(county_name) if county_name is not None else None)
+    return SearchHit(
+        thread_id=thread_id,
+        post_id=post_id,
+        title_html=highlight(title_html),
+        snippet_html=highlight(snippet_html),
+        kind=kind,
+        topic_name=topic_name,
+        topic_slug=topic_slug,
+        author=Person(author_id, author_name, unit),
+        created_at=created_at,
+        last_activity_at=last_activity_at,
+        reply_count=reply_count,
+        clarified=clarified,
+        accepted=accepted,
+        score=score,
+    )
+
+
+SIMILAR_SQL = """
+WITH params AS MATERIALIZED (
+    SELECT %(title)s::text AS title, to_tsquery('norwegian', %(query)s) AS query
+),
+by_trigram AS (
+    SELECT th.id FROM forum_thread th, params
+    WHERE th.title %% params.title
+    ORDER BY similarity(th.title, params.title) DESC LIMIT 50
+),
+by_title_words AS (
+    SELECT th.id FROM forum_thread th, params
+    WHERE th.search_vector @@ params.query
+    ORDER BY ts_rank(th.search_vector, params.query) DESC, th.id DESC LIMIT 50
+),
+by_question AS (
+    SELECT p.thread_id AS id FROM forum_post p, params
+    WHERE p.search_vector @@ params.query AND p.position = 1 AND {visible_p}
+    ORDER BY p.id DESC LIMIT 50
+),
+scored AS (
+    SELECT th.id, th.title, th.topic_id, th.reply_count, th.created_at,
+           {has_clarified} AS clarified, {has_accepted} AS accepted,
+           similarity(th.title, params.title) + ts_rank(th.search_vector, params.query)
+             + coalesce((SELECT ts_rank(op.search_vector, params.query) FROM forum_post op
+                         WHERE op.thread_id = th.id AND op.position = 1), 0) AS score
+    FROM forum_thread th, params
+    WHERE th.id IN (SELECT id FROM by_trigram UNION SELECT id FROM by_title_words
+                    UNION SELECT id FROM by_question)
+      AND {filters} AND {opening_visible}
+    ORDER BY score DESC, th.id DESC
+    LIMIT {limit}
+)
+SELECT s.id, s.title, tp.name, s.reply_count, s.clarified, s.accepted, s.created_at
+FROM scored s JOIN forum_topic tp ON tp.id = s.topic_id
+ORDER BY (s.clarified OR s.accepted) DESC, s.score DESC, s.id DESC
+"""
+
+
+def similar_threads(title: str, query: str) -> list[SimilarThread]:
+    """Up to five visible threads like a title being typed, answered ones first; one query.
+
+    ``title`` and ``query`` come from ``parsing.parse_title``.
+    """
+    if len(title) < 3 or not query:
+        return []
+    params: dict[str, Any] = {"title": title, "query": query}
+    sql = SIMILAR_SQL.format(
+        visible_p=VISIBLE_POST.format(p="p"),
+        has_clarified=HAS_CLARIFIED,
+        has_accepted=HAS_ACCEPTED,
+        filters=_thread_filters(Filters(), params),
+        opening_visible=OPENING_POST_VISIBLE,
+        limit=SIMILAR_LIMIT,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [SimilarThread(*row) for row in cursor.fetchall()]
