@@ -1,12 +1,110 @@
-from django.db.models import QuerySet
+"""Every read the forum's pages need, each carrying its joins so templates never query."""
 
-from forum.models import Topic
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import Employee
+from forum.models import Post, PostRevision, Thread, ThreadRead, ThreadViewDay, Topic
+
+PERSON = ("author__unit__county",)
+# Columns of a post that a listing never shows (bodies can be 32,000 characters).
+POST_BODIES = ("last_post__body_md", "last_post__body_html")
 
 
-class TopicQuerySet(QuerySet):
-    def published(self) -> "TopicQuerySet":
-        return self.filter(published_at__isnull=False)
+def topic_tree() -> QuerySet[Topic]:
+    """All topics in tree order (depth-first, siblings by position then name)."""
+    return Topic.objects.order_by("tree_id", "lft")
 
 
 def published_topics() -> QuerySet[Topic]:
-    return Topic.objects.filter(published_at__isnull=False).order_by("tree_id", "lft")
+    return topic_tree().filter(published_at__isnull=False)
+
+
+def topic_children(topic: Topic) -> QuerySet[Topic]:
+    return Topic.objects.filter(parent=topic).order_by("lft")
+
+
+def topic_ancestors(topic: Topic) -> QuerySet[Topic]:
+    return topic.get_ancestors()
+
+
+def view_totals() -> Subquery:
+    """A thread's views over all days, summed from the per-day buckets."""
+    return Subquery(
+        ThreadViewDay.objects.filter(thread=OuterRef("pk"))
+        .values("thread")
+        .annotate(total=Sum("views"))
+        .values("total")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def with_read_state(threads: QuerySet[Thread], employee: Employee) -> QuerySet[Thread]:
+    """Annotate last_read_position (0 when never opened) and has_unread."""
+    last_read = ThreadRead.objects.filter(thread=OuterRef("pk"), employee_id=employee.pk).values(
+        "last_read_position"
+    )[:1]
+    threads = threads.annotate(
+        last_read_position=Coalesce(Subquery(last_read, output_field=IntegerField()), Value(0))
+    )
+    return threads.annotate(
+        has_unread=Case(
+            When(post_count__gt=F("last_read_position"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def threads_for_topic_list(topic: Topic, employee: Employee) -> QuerySet[Thread]:
+    """A topic's threads as the topic page lists them: pinned first, then newest activity
+    (the thread_topic_listing index), with author, last poster, views and read state."""
+    threads = (
+        Thread.objects.filter(topic=topic)
+        .select_related("author__unit__county", "last_post__author")
+        .defer(*POST_BODIES)
+        .annotate(views=Coalesce(view_totals(), Value(0)))
+        .order_by("-pinned", "-last_activity_at", "-id")
+    )
+    return with_read_state(threads, employee)
+
+
+def thread_for_page(pk: int) -> QuerySet[Thread]:
+    return Thread.objects.filter(pk=pk).select_related("topic", "author")
+
+
+def posts_in_positions(thread: Thread, first: int, last: int) -> QuerySet[Post]:
+    """Posts first..last of a thread: one range scan on (thread, position), however long
+    the thread is."""
+    return (
+        Post.objects.filter(thread=thread, position__gte=first, position__lte=last)
+        .select_related("author__unit__county", "clarification__clarified_by", "hidden_by")
+        .order_by("position")
+    )
+
+
+def post_with_thread(pk: int) -> QuerySet[Post]:
+    return Post.objects.filter(pk=pk).select_related("thread__topic", "author__unit__county")
+
+
+def revisions_of(post: Post) -> QuerySet[PostRevision]:
+    return post.revisions.select_related("replaced_by").order_by("-number")
+
+
+def posts_on_page(thread: Thread, first: int, last: int) -> list[Post]:
+    """posts_in_positions as a list whose posts know their thread (no query per post)."""
+    posts = list(posts_in_positions(thread, first, last))
+    for post in posts:
+        post.thread = thread
+    return posts

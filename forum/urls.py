@@ -1,10 +1,35 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from forum import search_views, views
+
+
+class IdConverter:
+    """A primary key that fits in a bigint: longer numbers are a 404, not a database error."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "forumid")
 
 app_name = "forum"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sok/", search_views.search, name="search"),
     path("sok/lignende/", search_views.similar_threads, name="similar-threads"),
+    path("tema/<slug:slug>/", views.topic_detail, name="topic-detail"),
+    path("tema/<slug:slug>/ny-trad/", views.thread_create, name="thread-create"),
+    path("trad/<forumid:pk>/", views.thread_detail, name="thread-detail"),
+    path("trad/<forumid:pk>/svar/", views.thread_reply, name="thread-reply"),
+    path("trad/<forumid:pk>/losning/", views.thread_solution, name="thread-solution"),
+    path("innlegg/<forumid:pk>/", views.post_redirect, name="post-redirect"),
+    path("innlegg/<forumid:pk>/rediger/", views.post_edit, name="post-edit"),
+    path("innlegg/<forumid:pk>/historikk/", views.post_history, name="post-history"),
+    path("innlegg/<forumid:pk>/slett/", views.post_delete, name="post-delete"),
+    path("innlegg/<forumid:pk>/gjenopprett/", views.post_restore, name="post-restore"),
 ]

@@ -1,8 +1,458 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Forum pages. Thin: scoped lookup, check_*, form, service, redirect.
 
-from forum.querysets import published_topics
+Every page runs a fixed number of queries whatever the number of topics, threads or posts
+(pinned by tests/forum/test_views.py).
+"""
+
+import math
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from erfaringsforum.pagination import page_number
+from forum import permissions, querysets, services
+from forum.forms import EditPostForm, ReplyForm, ThreadForm
+from forum.markdown import render_markdown
+from forum.models import Post, Thread, ThreadRead, ThreadViewDay, Topic
+
+KEPT_FIELDS = ("title", "body", "reason")
 
 
+def _posts_per_page() -> int:
+    return settings.FORUM_POSTS_PER_PAGE
+
+
+def page_of(position: int) -> int:
+    return (max(position, 1) - 1) // _posts_per_page() + 1
+
+
+def post_url(thread_id: int, position: int) -> str:
+    url = reverse("forum:thread-detail", kwargs={"pk": thread_id})
+    return f"{url}?page={page_of(position)}#p{position}"
+
+
+def _write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required, but a form sent after the session expired gets its text back
+    (the login middleware would redirect and drop it)."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method != "POST":
+            return redirect_to_login(request.get_full_path())
+        kept = [(name, request.POST[name]) for name in KEPT_FIELDS if request.POST.get(name)]
+        return render(
+            request,
+            "forum/session_expired.html",
+            {"kept": kept, "next": request.get_full_path()},
+            status=403,
+        )
+
+    return wrapper
+
+
+def _add_service_error(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _preview(request: HttpRequest, form: Form) -> str | None:
+    """The rendered body when the person pressed Preview and the form is valid."""
+    if "preview" in request.POST and form.is_valid():
+        return render_markdown(form.cleaned_data["body"])
+    return None
+
+
+def _crumbs(topic: Topic, ancestors: list[Topic]) -> list[tuple[str, str]]:
+    crumbs = [(_("Topics"), reverse("forum:home"))]
+    crumbs += [(t.name, t.get_absolute_url()) for t in ancestors]
+    crumbs.append((topic.name, topic.get_absolute_url()))
+    return crumbs
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def _tree(topics: list[Topic]) -> list[dict]:
+    """Nested nodes for the home page, with totals that include every subtopic.
+
+    A topic under a parent the person cannot see is left out with that parent.
+    """
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    for topic in topics:  # tree order: a parent always comes before its children
+        node = {
+            "topic": topic,
+            "children": [],
+            "threads": topic.thread_count,
+            "posts": topic.post_count,
+            "last_activity": topic.last_activity_at,
+        }
+        if topic.parent_id is None:
+            roots.append(node)
+        elif topic.parent_id in nodes:
+            nodes[topic.parent_id]["children"].append(node)
+        else:
+            continue
+        nodes[topic.pk] = node
+    for topic in reversed(topics):  # children before parents: totals flow upwards
+        node = nodes.get(topic.pk)
+        parent = nodes.get(topic.parent_id) if node else None
+        if parent is not None:
+            parent["threads"] += node["threads"]
+            parent["posts"] += node["posts"]
+            if node["last_activity"] and (
+                parent["last_activity"] is None or node["last_activity"] > parent["last_activity"]
+            ):
+                parent["last_activity"] = node["last_activity"]
+    return roots
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "forum/home.html", {"topics": list(published_topics())})
+    topics = list(permissions.topics_visible_to(request.user, querysets.topic_tree()))
+    return render(request, "forum/home.html", {"tree": _tree(topics)})
+
+
+@require_GET
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    permissions.check_view_topic(request.user, topic)
+    per_page = settings.FORUM_THREADS_PER_PAGE
+    num_pages = max(1, math.ceil(topic.thread_count / per_page))
+    page = page_number(request.GET.get("page"))
+    if page == -1:
+        page = num_pages
+    if page > num_pages:
+        raise Http404(_("There is no such page."))
+    offset = (page - 1) * per_page
+    threads = list(
+        querysets.threads_for_topic_list(topic, request.user)[offset : offset + per_page]
+    )
+    children = list(permissions.topics_visible_to(request.user, querysets.topic_children(topic)))
+    ancestors = list(querysets.topic_ancestors(topic))
+    return render(
+        request,
+        "forum/topic_detail.html",
+        {
+            "topic": topic,
+            "threads": threads,
+            "children": children,
+            "crumbs": _crumbs(topic, ancestors),
+            "page": page,
+            "num_pages": num_pages,
+            "can_start_thread": permissions.can_start_thread(request.user, topic),
+        },
+    )
+
+
+def _annotate_post_rights(request: HttpRequest, thread: Thread, posts: list[Post]) -> None:
+    user = request.user
+    can_solve = permissions.can_mark_solution(user, thread)
+    for post in posts:
+        post.can_see_body = permissions.can_see_post_body(user, post)
+        post.can_edit = permissions.can_edit_post(user, post)
+        post.can_delete = permissions.can_delete_post(user, post)
+        post.can_restore = permissions.can_restore_post(user, post)
+        post.can_view_history = permissions.can_view_history(user, post)
+        post.is_solution = post.pk == thread.solution_post_id
+        post.can_mark_solution = (
+            can_solve and post.position > 1 and post.is_visible and not post.is_solution
+        )
+
+
+@require_GET
+def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = get_object_or_404(querysets.thread_for_page(pk))
+    permissions.check_view_thread(request.user, thread)
+    per_page = _posts_per_page()
+    num_pages = max(1, page_of(thread.post_count))
+    raw_page = request.GET.get("page")
+    if raw_page is None:
+        # Opening a thread lands on the first post this employee has not read.
+        last_read = (
+            ThreadRead.objects.filter(employee_id=request.user.pk, thread=thread)
+            .values_list("last_read_position", flat=True)
+            .first()
+        )
+        if last_read and last_read < thread.post_count:
+            return HttpResponseRedirect(post_url(thread.pk, last_read + 1))
+        page = 1
+    else:
+        page = page_number(raw_page)
+        if page == -1:
+            page = num_pages
+        if page > num_pages:
+            raise Http404(_("There is no such page."))
+    first = (page - 1) * per_page + 1
+    posts = querysets.posts_on_page(thread, first, first + per_page - 1)
+    _annotate_post_rights(request, thread, posts)
+    services.record_view(thread, viewer=request.user)
+    if posts:
+        services.mark_read(thread, employee=request.user, position=posts[-1].position)
+    views = ThreadViewDay.objects.filter(thread=thread).aggregate(total=Sum("views"))["total"]
+    can_reply = permissions.can_post_reply(request.user, thread)
+    ancestors = list(querysets.topic_ancestors(thread.topic))
+    return render(
+        request,
+        "forum/thread_detail.html",
+        {
+            "thread": thread,
+            "topic": thread.topic,
+            "posts": posts,
+            "views": views or 0,
+            "crumbs": _crumbs(thread.topic, ancestors),
+            "page": page,
+            "num_pages": num_pages,
+            "can_reply": can_reply,
+            "form": ReplyForm() if can_reply and page == num_pages else None,
+            "solution_url": (
+                reverse("forum:post-redirect", kwargs={"pk": thread.solution_post_id})
+                if thread.solution_post_id
+                else None
+            ),
+        },
+    )
+
+
+@require_GET
+def post_redirect(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(querysets.post_with_thread(pk))
+    permissions.check_view_thread(request.user, post.thread)
+    return HttpResponseRedirect(post_url(post.thread_id, post.position))
+
+
+@require_GET
+def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(querysets.post_with_thread(pk))
+    permissions.check_view_history(request.user, post)
+    revisions = list(querysets.revisions_of(post))
+    for revision in revisions:
+        revision.body_html = render_markdown(revision.body_md)
+    thread = post.thread
+    crumbs = _crumbs(thread.topic, list(querysets.topic_ancestors(thread.topic)))
+    crumbs.append((thread.title, thread.get_absolute_url()))
+    return render(
+        request,
+        "forum/post_history.html",
+        {
+            "post": post,
+            "thread": thread,
+            "revisions": revisions,
+            "crumbs": crumbs,
+            "post_url": post_url(thread.pk, post.position),
+            "can_see_body": permissions.can_see_post_body(request.user, post),
+        },
+    )
+
+
+# Writing --------------------------------------------------------------------------------
+
+
+def _quote(request: HttpRequest, thread: Thread) -> str:
+    """The Markdown quote of ?quote=<post id> (a visible post of this thread), or ''."""
+    raw = request.GET.get("quote", "")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return ""
+    post = (
+        Post.objects.filter(pk=int(raw), thread=thread, hidden_at=None, deleted_at=None)
+        .select_related("author")
+        .first()
+    )
+    if post is None:
+        return ""
+    lines = [_("%(name)s wrote:") % {"name": post.author.name}, ""]
+    lines += post.body_md.splitlines()
+    return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
+
+
+@_write_view
+@require_http_methods(["GET", "POST"])
+def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = get_object_or_404(querysets.thread_for_page(pk))
+    permissions.check_post_reply(request.user, thread)
+    status, preview = 200, None
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        preview = _preview(request, form)
+        if preview is None and form.is_valid():
+            try:
+                post = services.post_reply(
+                    thread,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except services.RateLimited as exc:
+                form.add_error(None, exc)
+                status = 429
+            except ValidationError as exc:
+                _add_service_error(form, exc)
+            else:
+                return HttpResponseRedirect(post_url(thread.pk, post.position))
+        if form.errors and status == 200:
+            status = 400
+    else:
+        form = ReplyForm(initial={"body": _quote(request, thread)})
+    crumbs = _crumbs(thread.topic, list(querysets.topic_ancestors(thread.topic)))
+    crumbs.append((thread.title, thread.get_absolute_url()))
+    return render(
+        request,
+        "forum/reply_form.html",
+        {"thread": thread, "form": form, "preview": preview, "crumbs": crumbs},
+        status=status,
+    )
+
+
+@_write_view
+@require_http_methods(["GET", "POST"])
+def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(Topic, slug=slug)
+    permissions.check_start_thread(request.user, topic)
+    status, preview = 200, None
+    if request.method == "POST":
+        form = ThreadForm(request.POST)
+        preview = _preview(request, form)
+        if preview is None and form.is_valid():
+            try:
+                thread = services.start_thread(
+                    topic,
+                    author=request.user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    kind=form.cleaned_data["kind"],
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except services.RateLimited as exc:
+                form.add_error(None, exc)
+                status = 429
+            except ValidationError as exc:
+                _add_service_error(form, exc)
+            else:
+                return redirect(thread)
+        if form.errors and status == 200:
+            status = 400
+    else:
+        form = ThreadForm()
+    crumbs = _crumbs(topic, list(querysets.topic_ancestors(topic)))
+    return render(
+        request,
+        "forum/thread_form.html",
+        {"topic": topic, "form": form, "preview": preview, "crumbs": crumbs},
+        status=status,
+    )
+
+
+@_write_view
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(querysets.post_with_thread(pk))
+    permissions.check_edit_post(request.user, post)
+    thread = post.thread
+    with_title = post.position == 1
+    status, preview = 200, None
+    if request.method == "POST":
+        form = EditPostForm(request.POST, with_title=with_title)
+        preview = _preview(request, form)
+        if preview is None and form.is_valid():
+            try:
+                services.edit_post(
+                    post,
+                    editor=request.user,
+                    body=form.cleaned_data["body"],
+                    title=form.cleaned_data.get("title"),
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _add_service_error(form, exc)
+            else:
+                return HttpResponseRedirect(post_url(thread.pk, post.position))
+        if form.errors:
+            status = 400
+    else:
+        form = EditPostForm(
+            initial={"body": post.body_md, "title": thread.title}, with_title=with_title
+        )
+    crumbs = _crumbs(thread.topic, list(querysets.topic_ancestors(thread.topic)))
+    crumbs.append((thread.title, thread.get_absolute_url()))
+    return render(
+        request,
+        "forum/post_edit.html",
+        {
+            "post": post,
+            "thread": thread,
+            "form": form,
+            "preview": preview,
+            "crumbs": crumbs,
+            "post_url": post_url(thread.pk, post.position),
+        },
+        status=status,
+    )
+
+
+@_write_view
+@require_http_methods(["GET", "POST"])
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(querysets.post_with_thread(pk))
+    permissions.check_delete_post(request.user, post)
+    if request.method == "POST":
+        services.delete_post(post, by=request.user)
+        return HttpResponseRedirect(post_url(post.thread_id, post.position))
+    thread = post.thread
+    crumbs = _crumbs(thread.topic, list(querysets.topic_ancestors(thread.topic)))
+    crumbs.append((thread.title, thread.get_absolute_url()))
+    return render(
+        request,
+        "forum/post_delete.html",
+        {
+            "post": post,
+            "thread": thread,
+            "crumbs": crumbs,
+            "post_url": post_url(thread.pk, post.position),
+        },
+    )
+
+
+@_write_view
+@require_POST
+def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(querysets.post_with_thread(pk))
+    permissions.check_restore_post(request.user, post)
+    services.restore_post(post, by=request.user)
+    return HttpResponseRedirect(post_url(post.thread_id, post.position))
+
+
+@_write_view
+@require_POST
+def thread_solution(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = get_object_or_404(querysets.thread_for_page(pk))
+    permissions.check_mark_solution(request.user, thread)
+    raw = request.POST.get("post", "")
+    post = None
+    if raw:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+            raise Http404(_("There is no such post."))
+        post = get_object_or_404(Post, pk=int(raw), thread=thread)
+    try:
+        services.mark_solution(thread, post=post, by=request.user)
+    except ValidationError as exc:
+        return render(request, "403.html", {"reason": " ".join(exc.messages)}, status=400)
+    if post is None:
+        return redirect(thread)
+    return HttpResponseRedirect(post_url(thread.pk, post.position))
