@@ -48,9 +48,11 @@ def _operand(word: str, *, prefix: bool) -> str:
 
 
 def _item(words: list[str], *, phrase: bool) -> str:
+    if len(words) == 1:
+        return _operand(words[0], prefix=not phrase)
     if phrase:
-        return " <-> ".join(_operand(w, prefix=False) for w in words)
-    return " & ".join(_operand(w, prefix=True) for w in words)
+        return "(" + " <-> ".join(_operand(w, prefix=False) for w in words) + ")"
+    return "(" + " & ".join(_operand(w, prefix=True) for w in words) + ")"
 
 
 def clean(raw: str | None) -> str:
@@ -80,14 +82,14 @@ def parse_query(raw: str | None) -> ParsedQuery:
             continue
         item = _item(words, phrase=phrase)
         if minus:
-            negatives.append(f"!({item})")
+            negatives.append(f"!{item}")
             pending_or = False
             continue
         words_seen.extend(words)
         if pending_or:
-            positives[-1].append(f"({item})")
+            positives[-1].append(item)
         else:
-            positives.append([f"({item})"])
+            positives.append([item])
         pending_or = False
     if not positives:
         if negatives:
