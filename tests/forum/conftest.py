@@ -4,13 +4,20 @@ import itertools
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forum import services
 from forum.models import Thread, Topic
 from moderation.models import BackOffice, BackOfficeMembership
 
 _slugs = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    # Service messages are matched in English; pages keep their own language negotiation.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

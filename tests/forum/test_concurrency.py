@@ -1,0 +1,66 @@
+"""Real concurrent connections: each worker thread opens its own database connection."""
+
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+
+from forum import services
+from forum.models import Post, Thread
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_concurrently(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(n: int) -> None:
+        try:
+            barrier.wait()
+            results[n] = work(n)
+        except Exception as exc:  # reported by the test
+            results[n] = exc
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return results
+
+
+def test_fifty_concurrent_replies_give_fifty_posts_and_exact_counters(thread, make_employee):
+    authors = [make_employee() for _ in range(50)]
+    results = run_concurrently(
+        50, lambda n: services.post_reply(thread, author=authors[n], body=f"Svar {n}")
+    )
+    assert [r for r in results if isinstance(r, Exception)] == []
+    thread = Thread.objects.get(pk=thread.pk)
+    positions = sorted(Post.objects.filter(thread=thread).values_list("position", flat=True))
+    assert positions == list(range(1, 52))
+    assert (thread.post_count, thread.reply_count) == (51, 50)
+    assert thread.last_post.position == 51
+    thread.topic.refresh_from_db()
+    assert (thread.topic.thread_count, thread.topic.post_count) == (1, 51)
+
+
+def test_a_double_submitted_reply_is_stored_once(thread, other_employee):
+    key = uuid.uuid4()
+    results = run_concurrently(
+        4,
+        lambda n: services.post_reply(
+            thread, author=other_employee, body="Dobbeltklikk", submission_key=key
+        ),
+    )
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert len({r.pk for r in results}) == 1
+    assert Post.objects.filter(thread=thread).count() == 2
+
+
+def test_concurrent_views_are_all_counted(thread, employee):
+    run_concurrently(20, lambda n: services.record_view(thread, viewer=employee))
+    assert sum(thread.view_days.values_list("views", flat=True)) == 20
