@@ -229,6 +229,11 @@ def can_view_escalation_inbox(user: User) -> bool:
     return is_department_contact(user)
 
 
+def check_can_view_escalation_inbox(user: User) -> None:
+    if not can_view_escalation_inbox(user):
+        raise PermissionDenied(_("The inbox is for department contacts."))
+
+
 def can_view_escalation_register(user: User) -> bool:
     """Admins, moderators and department contacts see the register (no internal notes in it)."""
     return is_admin(user) or is_department_contact(user) or is_any_moderator(user)

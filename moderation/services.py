@@ -143,6 +143,56 @@ def staffing_problems(
     return problems
 
 
+def staffing_errors(
+    topic: Topic,
+    *,
+    moderator: Employee | None,
+    back_office: BackOffice | None,
+    deputy_moderator: Employee | None = None,
+) -> list[str]:
+    """Why this staffing cannot be given to the topic, in words; empty when it can.
+
+    Used by `staff_topic` and by the admin's form, so both refuse with the same message.
+    """
+    errors = []
+    if moderator is not None and not moderator.is_active:
+        errors.append(_("%(name)s is no longer active.") % {"name": moderator.name})
+    if deputy_moderator is not None and moderator is not None and deputy_moderator == moderator:
+        errors.append(_("The deputy cannot be the moderator."))
+    if deputy_moderator is not None and moderator is None:
+        errors.append(_("A deputy needs a moderator to stand in for."))
+    if back_office is not None and moderator is not None and back_office.pk:
+        errors.extend(
+            staffing_problems(topic, moderator_id=moderator.pk, back_office_id=back_office.pk)
+        )
+    if topic.is_published and (moderator is None or back_office is None):
+        errors.append(
+            _(
+                "The topic “%(topic)s” is published: it cannot lose its moderator or "
+                "back-office unless a replacement is named. Unpublish it first."
+            )
+            % {"topic": topic.name}
+        )
+    return errors
+
+
+def back_office_member_errors(back_office: BackOffice, member_ids: Iterable[int]) -> list[str]:
+    """Why the back-office cannot have exactly these members: a published topic staffed by
+    it would have no member other than its moderator. Empty when it can."""
+    if not back_office.pk:
+        return []
+    member_ids = set(member_ids)
+    return [
+        _(
+            "The published topic “%(topic)s” would have no back-office member other than its "
+            "moderator. Name a replacement."
+        )
+        % {"topic": topic.name}
+        for topic in Topic.objects.filter(back_office=back_office, published_at__isnull=False)
+        if not member_ids - {topic.moderator_id}
+    ]
+
+
 def sync_topic_permissions(topics: Iterable[Topic]) -> None:
     """Make the guardian object permissions on these topics exactly what staffing gives.
 
@@ -207,27 +257,9 @@ def staff_topic(
     Raises ValidationError with a message naming what is missing.
     """
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
-    errors = []
-    if moderator is not None and not moderator.is_active:
-        errors.append(_("%(name)s is no longer active.") % {"name": moderator.name})
-    if deputy_moderator is not None and moderator is not None and deputy_moderator == moderator:
-        errors.append(_("The deputy cannot be the moderator."))
-    if deputy_moderator is not None and moderator is None:
-        errors.append(_("A deputy needs a moderator to stand in for."))
-    if back_office is not None and moderator is not None:
-        problems = staffing_problems(
-            topic, moderator_id=moderator.pk, back_office_id=back_office.pk
-        )
-        if problems:
-            errors.extend(problems)
-    if topic.is_published and (moderator is None or back_office is None):
-        errors.append(
-            _(
-                "The topic “%(topic)s” is published: it cannot lose its moderator or "
-                "back-office unless a replacement is named. Unpublish it first."
-            )
-            % {"topic": topic.name}
-        )
+    errors = staffing_errors(
+        topic, moderator=moderator, back_office=back_office, deputy_moderator=deputy_moderator
+    )
     if errors:
         raise ValidationError(errors)
     before = {
@@ -341,6 +373,42 @@ def remove_back_office_member(
             "added": replacement.pk if replacement else None,
         },
     )
+
+
+@transaction.atomic
+def set_back_office_members(
+    back_office: BackOffice, *, members: Iterable[Employee], by: Employee
+) -> BackOffice:
+    """Give the back-office exactly these members (additions before removals, one step).
+
+    Refused with a ValidationError when a published topic would be left without a member
+    other than its moderator. Syncs the guardian rights and writes one audit entry.
+    """
+    back_office = BackOffice.objects.select_for_update().get(pk=back_office.pk)
+    wanted = {m.pk for m in members}
+    errors = back_office_member_errors(back_office, wanted)
+    if errors:
+        raise ValidationError(errors)
+    have = set(back_office.memberships.values_list("employee_id", flat=True))
+    if wanted == have:
+        return back_office
+    BackOfficeMembership.objects.bulk_create(
+        [BackOfficeMembership(back_office=back_office, employee_id=pk) for pk in wanted - have]
+    )
+    back_office.memberships.filter(employee_id__in=have - wanted).delete()
+    _check_staffing_now()
+    sync_topic_permissions(Topic.objects.filter(back_office=back_office))
+    _audit(
+        actor=by,
+        action=A.STAFF_TOPIC,
+        target=back_office.name,
+        details={
+            "back_office": back_office.pk,
+            "added": sorted(wanted - have),
+            "removed": sorted(have - wanted),
+        },
+    )
+    return back_office
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,206 @@
+"""Validation of the moderation forms; the services do the work."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from moderation.models import Escalation
+
+
+def _text(label, *, required: bool, max_length: int, rows: int = 3, help_text: str = ""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        strip=True,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "class": "ds-input"}),
+    )
+
+
+class NoNulMixin:
+    """PostgreSQL cannot store NUL: refuse it with a field error, keeping the text."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and "\x00" in value:
+                self.add_error(name, _("The text contains a character that cannot be stored."))
+        return cleaned
+
+
+class ReasonForm(NoNulMixin, forms.Form):
+    """A moderator action with an optional reason."""
+
+    reason = _text(_("Reason"), required=False, max_length=2000)
+
+
+class RequiredReasonForm(NoNulMixin, forms.Form):
+    reason = _text(
+        _("Reason"),
+        required=True,
+        max_length=2000,
+        help_text=_("The author and the audit log see the reason."),
+    )
+
+
+class ReportForm(NoNulMixin, forms.Form):
+    reason = _text(
+        _("What is wrong with this post?"),
+        required=True,
+        max_length=2000,
+        help_text=_("The topic's moderator reads your report."),
+    )
+
+
+class MoveThreadForm(NoNulMixin, forms.Form):
+    to_topic = forms.ModelChoiceField(
+        label=_("Move to topic"),
+        queryset=None,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+    reason = _text(_("Reason"), required=False, max_length=2000)
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_topic"].queryset = topics
+
+
+class EditPostForm(NoNulMixin, forms.Form):
+    body = _text(_("Text"), required=True, max_length=BODY_MAX_LENGTH, rows=10)
+    title = forms.CharField(
+        label=_("Thread title"),
+        required=False,
+        max_length=TITLE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "ds-input"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the edit"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "ds-input"}),
+    )
+
+
+class ClarifyForm(NoNulMixin, forms.Form):
+    legal_reference = forms.CharField(
+        label=_("Legal reference"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: folketrygdloven § 8-4"),
+        widget=forms.TextInput(attrs={"class": "ds-input"}),
+    )
+    review_by = forms.DateField(
+        label=_("Review by"),
+        required=False,
+        help_text=_("When the answer must be checked again, because rules change."),
+        widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}),
+    )
+
+    def clean_review_by(self) -> datetime.date | None:
+        value = self.cleaned_data.get("review_by")
+        if value is not None and value <= timezone.localdate():
+            raise forms.ValidationError(_("The review date must be in the future."))
+        return value
+
+
+class NoteForm(NoNulMixin, forms.Form):
+    body = _text(_("Internal note"), required=True, max_length=32_000, rows=5)
+
+
+class EscalationForm(NoNulMixin, forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=None, widget=forms.Select(attrs={"class": "ds-input"})
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=Escalation.Category.choices,
+        widget=forms.RadioSelect,
+    )
+    summary = _text(
+        _("Summary for the department"),
+        required=True,
+        max_length=4000,
+        rows=6,
+        help_text=_("What is the principled question, and why does it matter?"),
+    )
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class EscalationStatusForm(NoNulMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[
+            (Escalation.Status.IN_PROGRESS, Escalation.Status.IN_PROGRESS.label),
+            (Escalation.Status.CLOSED, Escalation.Status.CLOSED.label),
+        ],
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+    reason = _text(_("Comment"), required=False, max_length=2000)
+
+
+class EscalationAnswerForm(NoNulMixin, forms.Form):
+    body = _text(
+        _("The department's answer"),
+        required=True,
+        max_length=BODY_MAX_LENGTH,
+        rows=8,
+        help_text=_("Posted in the thread as the department's answer, visible to every reader."),
+    )
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, widget=forms.Select(attrs={"class": "ds-input"})
+    )
+    topic = forms.TypedChoiceField(
+        label=_("Topic"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+
+    def __init__(self, *args, actions, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *actions]
+        self.fields["topic"].choices = [("", _("All topics")), *[(t.pk, t.name) for t in topics]]
+
+
+class RegisterFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *Escalation.Status.choices],
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+    department = forms.TypedChoiceField(
+        label=_("Department"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+    topic = forms.TypedChoiceField(
+        label=_("Topic"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+
+    def __init__(self, *args, departments, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [
+            ("", _("All departments")),
+            *[(d.pk, d.name) for d in departments],
+        ]
+        self.fields["topic"].choices = [("", _("All topics")), *[(t.pk, t.name) for t in topics]]

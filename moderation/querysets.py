@@ -1,0 +1,391 @@
+"""Every read the moderation pages need, each a fixed number of queries.
+
+Which topics a user moderates comes from guardian (``moderation.permissions``); the lists
+here are scoped by it. Internal notes appear in none of these reads except
+`consultation_notes`, which the view calls after `check_can_view_consultation`.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+from guardian.models import UserObjectPermission
+
+from accounts.models import Employee, Unit
+from accounts.permissions import DEPARTMENT_CONTACTS_GROUP, is_admin
+from forum.models import Post, Thread, Topic
+from moderation import permissions
+from moderation.models import (
+    AuditEntry,
+    ClarifiedAnswer,
+    Consultation,
+    Escalation,
+    InternalNote,
+    Notification,
+    Report,
+)
+
+NEW_THREAD_DAYS = 7
+QUEUE_LIST_LIMIT = 25
+OPEN_STATUSES = (Escalation.Status.RECEIVED, Escalation.Status.IN_PROGRESS)
+
+
+# ---------------------------------------------------------------------------------------------
+# scoping
+
+
+def _granted_topic_ids(user_ref, codename: str) -> QuerySet:
+    """Topic ids on which the user holds a guardian permission (a subquery)."""
+    return (
+        UserObjectPermission.objects.filter(
+            user=user_ref,
+            permission__codename=codename,
+            content_type=ContentType.objects.get_for_model(Topic),
+        )
+        .annotate(topic_id=Cast("object_pk", BigIntegerField()))
+        .values("topic_id")
+    )
+
+
+def moderated_topics(user: Employee) -> QuerySet[Topic]:
+    """The topics the user moderates (every topic for admins), in tree order."""
+    topics = Topic.objects.order_by("tree_id", "lft")
+    if is_admin(user):
+        return topics
+    return topics.filter(pk__in=_granted_topic_ids(user, permissions.MODERATE_TOPIC))
+
+
+def _in_my_topics(user: Employee, path: str) -> Q:
+    if is_admin(user):
+        return Q()
+    return Q(**{f"{path}__in": _granted_topic_ids(user, permissions.MODERATE_TOPIC)})
+
+
+def review_overdue(clarified: ClarifiedAnswer, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return clarified.review_by is not None and clarified.review_by < today
+
+
+def escalation_overdue_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=settings.ESCALATION_OVERDUE_DAYS)
+
+
+def with_overdue(escalations) -> list[Escalation]:
+    """Evaluate and mark each escalation `is_overdue` (open longer than ESCALATION_OVERDUE_DAYS)."""
+    limit = escalation_overdue_before()
+    rows = list(escalations)
+    for escalation in rows:
+        escalation.is_overdue = escalation.is_open and escalation.received_at < limit
+    return rows
+
+
+def _count(qs: QuerySet) -> Coalesce:
+    """COUNT(*) of a queryset as a scalar subquery, so several counts share one query."""
+    # COUNT through Func: Django then adds no GROUP BY, and the subquery yields one row.
+    counted = qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# the moderation queue
+
+
+@dataclass
+class Queue:
+    new_threads: list[Thread] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    unanswered: list[Thread] = field(default_factory=list)
+    review_due: list[ClarifiedAnswer] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def moderation_queue(user: Employee) -> Queue:
+    """What waits for the moderator in the topics they moderate (all topics for admins).
+
+    Six queries: the counts in one, then one list per section (each at most
+    QUEUE_LIST_LIMIT rows, newest or oldest first as fits the section).
+    """
+    now = timezone.now()
+    today = timezone.localdate()
+    new_since = now - datetime.timedelta(days=NEW_THREAD_DAYS)
+    unanswered_before = now - datetime.timedelta(days=settings.MODERATION_UNANSWERED_DAYS)
+
+    new_threads = Thread.objects.filter(_in_my_topics(user, "topic_id"), created_at__gte=new_since)
+    reports = Report.objects.filter(
+        _in_my_topics(user, "post__thread__topic_id"), status=Report.Status.OPEN
+    )
+    unanswered = Thread.objects.filter(
+        _in_my_topics(user, "topic_id"),
+        kind=Thread.Kind.QUESTION,
+        reply_count=0,
+        solution_post__isnull=True,
+        locked=False,
+        created_at__lt=unanswered_before,
+    )
+    review_due = ClarifiedAnswer.objects.filter(
+        _in_my_topics(user, "post__thread__topic_id"), review_by__lt=today
+    )
+    escalations = Escalation.objects.filter(
+        _in_my_topics(user, "thread__topic_id"), status__in=OPEN_STATUSES
+    )
+
+    counts = (
+        Employee.objects.filter(pk=user.pk)
+        .annotate(
+            n_new_threads=_count(new_threads),
+            n_reports=_count(reports),
+            n_unanswered=_count(unanswered),
+            n_review_due=_count(review_due),
+            n_escalations=_count(escalations),
+        )
+        .values("n_new_threads", "n_reports", "n_unanswered", "n_review_due", "n_escalations")
+        .get()
+    )
+    counts = {key.removeprefix("n_"): value for key, value in counts.items()}
+    limit = QUEUE_LIST_LIMIT
+    return Queue(
+        new_threads=list(
+            new_threads.select_related("topic", "author__unit__county").order_by("-created_at")[
+                :limit
+            ]
+        ),
+        reports=list(
+            reports.select_related(
+                "post__thread__topic", "post__author", "reporter__unit__county"
+            ).order_by("created_at")[:limit]
+        ),
+        unanswered=list(
+            unanswered.select_related("topic", "author__unit__county").order_by("created_at")[
+                :limit
+            ]
+        ),
+        review_due=list(
+            review_due.select_related("post__thread__topic", "clarified_by").order_by("review_by")[
+                :limit
+            ]
+        ),
+        escalations=with_overdue(
+            escalations.select_related("thread__topic", "department").order_by("received_at")[
+                :limit
+            ]
+        ),
+        counts=counts,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# header navigation
+
+
+def navigation_counts(user: Employee) -> dict[str, int | bool]:
+    """One query for the header: unread notifications, and for moderators and department
+    contacts whether they have a queue or inbox and how much waits in it."""
+    mod_topics = _granted_topic_ids(OuterRef("pk"), permissions.MODERATE_TOPIC)
+    open_reports = Report.objects.filter(
+        status=Report.Status.OPEN, post__thread__topic_id__in=mod_topics
+    )
+    is_contact = Group.objects.filter(name=DEPARTMENT_CONTACTS_GROUP, user=OuterRef("pk"))
+    inbox = Escalation.objects.filter(department_id=OuterRef("unit_id"), status__in=OPEN_STATUSES)
+    row = (
+        Employee.objects.filter(pk=user.pk)
+        .annotate(
+            n_unread=_count(Notification.objects.filter(recipient=OuterRef("pk"), read_at=None)),
+            n_moderates=Exists(mod_topics),
+            n_reports=_count(open_reports),
+            n_contact=Exists(is_contact),
+            n_inbox=_count(inbox),
+        )
+        .values("n_unread", "n_moderates", "n_reports", "n_contact", "n_inbox")
+        .first()
+    )
+    if row is None:
+        return {"unread": 0, "moderates": False, "reports": 0, "contact": False, "inbox": 0}
+    return {key.removeprefix("n_"): value for key, value in row.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# the thread page
+
+
+@dataclass
+class PostModeration:
+    """What the thread page shows and offers on one post (attached as `post.moderation`)."""
+
+    clarified: ClarifiedAnswer | None = None
+    under_review: bool = False
+    is_department_answer: bool = False
+    open_reports: int = 0
+    can_report: bool = False
+    can_moderate: bool = False
+    can_clarify: bool = False
+
+
+@dataclass
+class ThreadModeration:
+    can_moderate: bool = False
+    can_clarify: bool = False
+    can_escalate: bool = False
+    can_view_consultation: bool = False
+    has_consultation: bool = False
+    clarified: list[ClarifiedAnswer] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+
+
+def thread_moderation_context(user: Employee, thread: Thread, posts) -> ThreadModeration:
+    """Everything moderation adds to a thread page, in at most five queries.
+
+    Guardian (two queries, none for admins), the thread's clarified answers with who
+    clarified them (one), its escalations with their department (one), and for the topic's
+    staff whether a consultation is open plus the open report counts on the page (one each).
+    Sets ``post.moderation`` (a PostModeration) on every post in `posts`. Clarified answers
+    past their review date are marked ``under_review``. Needs ``thread.topic`` loaded.
+    """
+    topic = thread.topic
+    posts = list(posts)
+    can_mod = permissions.can_moderate(user, topic)
+    can_clarify = permissions.can_clarify(user, topic)
+    is_staff = permissions.can_view_consultation(user, topic)
+    today = timezone.localdate()
+    clarified = list(
+        ClarifiedAnswer.objects.filter(
+            post__thread=thread, post__hidden_at__isnull=True, post__deleted_at__isnull=True
+        )
+        .select_related("post", "clarified_by__unit__county")
+        .order_by("post__position")
+    )
+    for answer in clarified:
+        answer.under_review = review_overdue(answer, today)
+    escalations = with_overdue(
+        Escalation.objects.filter(thread=thread)
+        .select_related("department")
+        .order_by("-received_at")
+    )
+    has_consultation = False
+    reports: dict[int, int] = {}
+    if is_staff:
+        has_consultation = Consultation.objects.filter(thread=thread).exists()
+    if can_mod and posts:
+        reports = dict(
+            Report.objects.filter(post__in=[p.pk for p in posts], status=Report.Status.OPEN)
+            .values("post_id")
+            .annotate(n=Count("pk"))
+            .values_list("post_id", "n")
+        )
+    by_post = {answer.post_id: answer for answer in clarified}
+    for post in posts:
+        answer = by_post.get(post.pk)
+        post.moderation = PostModeration(
+            clarified=answer,
+            under_review=bool(answer and answer.under_review),
+            is_department_answer=post.kind == Post.Kind.DEPARTMENT_ANSWER,
+            open_reports=reports.get(post.pk, 0),
+            can_report=permissions.can_report(user, post),
+            can_moderate=can_mod,
+            can_clarify=can_clarify and post.is_visible,
+        )
+    return ThreadModeration(
+        can_moderate=can_mod,
+        can_clarify=can_clarify,
+        can_escalate=can_mod,
+        can_view_consultation=is_staff,
+        has_consultation=has_consultation,
+        clarified=clarified,
+        escalations=escalations,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# lists
+
+
+def consultation_notes(consultation: Consultation) -> list[InternalNote]:
+    return list(consultation.notes.select_related("author__unit__county"))
+
+
+def audit_entries(user: Employee, *, action: str = "", topic_id: int | None = None) -> QuerySet:
+    """The audit log the user may read, newest first: all for admins, their topics' entries
+    for moderators. Filter by action and topic."""
+    entries = AuditEntry.objects.select_related("actor", "topic").order_by("-created_at", "-id")
+    if not is_admin(user):
+        entries = entries.filter(topic_id__in=_granted_topic_ids(user, permissions.MODERATE_TOPIC))
+    if action:
+        entries = entries.filter(action=action)
+    if topic_id:
+        entries = entries.filter(topic_id=topic_id)
+    return entries
+
+
+def escalation_register(
+    *, status: str = "", department_id: int | None = None, topic_id: int | None = None
+) -> QuerySet[Escalation]:
+    """Every escalation, newest first, filterable by status, department and topic."""
+    escalations = Escalation.objects.select_related("thread__topic", "department").order_by(
+        "-received_at"
+    )
+    if status:
+        escalations = escalations.filter(status=status)
+    if department_id:
+        escalations = escalations.filter(department_id=department_id)
+    if topic_id:
+        escalations = escalations.filter(thread__topic_id=topic_id)
+    return escalations
+
+
+def escalation_inbox(user: Employee) -> QuerySet[Escalation]:
+    """The escalations to the user's department, open ones first, oldest first."""
+    return (
+        Escalation.objects.filter(department_id=user.unit_id)
+        .select_related("thread__topic", "department", "escalated_by")
+        .order_by("closed_at", "answered_at", "received_at")
+    )
+
+
+def escalation_for_detail(pk: int) -> Escalation:
+    return Escalation.objects.select_related(
+        "thread__topic", "department", "escalated_by__unit__county", "answer_post"
+    ).get(pk=pk)
+
+
+def topics_with_escalations() -> QuerySet[Topic]:
+    return (
+        Topic.objects.filter(Exists(Escalation.objects.filter(thread__topic=OuterRef("pk"))))
+        .order_by("name")
+        .only("pk", "name")
+    )
+
+
+def departments() -> QuerySet[Unit]:
+    return Unit.objects.filter(kind=Unit.Kind.DIRECTORATE_DEPARTMENT).order_by("name")
+
+
+def move_targets(thread: Thread) -> QuerySet[Topic]:
+    return Topic.objects.filter(published_at__isnull=False).exclude(pk=thread.topic_id)
+
+
+def notifications_for(user: Employee, *, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(recipient=user).order_by("-created_at")[:limit])
+
+
+def post_for_action(pk: int) -> Post:
+    return Post.objects.select_related("thread__topic", "author").get(pk=pk)
+
+
+def thread_for_action(pk: int) -> Thread:
+    return Thread.objects.select_related("topic").get(pk=pk)
