@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
@@ -18,6 +18,13 @@ from moderation import services
 from moderation.models import BackOffice, BackOfficeMembership
 
 _n = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    # Service messages are matched in English; pages keep their own language negotiation.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
