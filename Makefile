@@ -51,3 +51,21 @@ lint: venv
 
 clean:
 	rm -rf $(VENV) var/staticfiles
+
+# Load benchmark (issue 6; docs/benchmarks.md). Not part of `make test`. Seeds the benchmark
+# database (BENCH_POSTS posts, default 1,000,000) when it has no data yet, then runs
+# bench/run.py: gunicorn with production settings on 127.0.0.1 driven by wrk, results in
+# bench/results/ and the table in docs/benchmarks.md. BENCH_ARGS passes options through,
+# e.g. BENCH_ARGS="--only thread-big-last,reply --duration 10".
+BENCH_DATABASE_URL ?=
+BENCH_DB_NAME ?= erf_bench
+BENCH_POSTS ?= 1000000
+BENCH_ARGS ?=
+BENCH_DB_ENV = export DATABASE_URL="$$($(if $(BENCH_DATABASE_URL),DATABASE_URL=$(BENCH_DATABASE_URL),unset DATABASE_URL; DB_NAME=$(BENCH_DB_NAME)) $(PY) scripts/ensure_db.py)";
+
+bench: setup  ## seed the benchmark database if empty, then measure every page that matters
+	@command -v $${WRK:-wrk} >/dev/null || { echo "wrk is needed (Debian: apt-get install wrk)."; exit 1; }
+	@$(BENCH_DB_ENV) export DEBUG=1; \
+	$(PY) manage.py migrate --noinput -v 0; \
+	$(PY) manage.py seed_benchmark --posts $(BENCH_POSTS) --if-empty; \
+	unset DEBUG; $(PY) bench/run.py --database-url "$$DATABASE_URL" $(BENCH_ARGS)
