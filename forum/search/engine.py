@@ -150,15 +150,18 @@ def highlight(text: str | None) -> SafeString:
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
+def _visible_topics(filters: Filters, params: dict[str, Any]) -> str:
+    """The ``visible_topic`` CTE body: published topics, narrowed to the chosen subtree."""
+    sql = VISIBLE_TOPICS
+    if filters.topic is not None:
+        sql += " AND t.tree_id = %(tree_id)s AND t.lft >= %(lft)s AND t.rght <= %(rght)s"
+        params.update(tree_id=filters.topic.tree_id, lft=filters.topic.lft, rght=filters.topic.rght)
+    return sql
+
+
 def _thread_filters(filters: Filters, params: dict[str, Any]) -> str:
     """SQL conditions on ``th`` (a forum_thread row) for the chosen filters."""
-    conditions = [f"th.topic_id IN ({VISIBLE_TOPICS})"]
-    if filters.topic is not None:
-        conditions.append(
-            "th.topic_id IN (SELECT f.id FROM forum_topic f WHERE f.tree_id = %(tree_id)s"
-            " AND f.lft >= %(lft)s AND f.rght <= %(rght)s)"
-        )
-        params.update(tree_id=filters.topic.tree_id, lft=filters.topic.lft, rght=filters.topic.rght)
+    conditions = ["th.topic_id IN (SELECT id FROM visible_topic)"]
     if filters.unit_id is not None:
         conditions.append(
             "th.author_id IN (SELECT e.id FROM accounts_employee e WHERE e.unit_id = %(unit)s)"
@@ -188,6 +191,7 @@ SEARCH_SQL = """
 WITH params AS MATERIALIZED (
     SELECT to_tsquery('norwegian', %(query)s) AS query
 ),
+visible_topic AS MATERIALIZED ({visible_topics}),
 title_hit AS (
     SELECT th.id AS thread_id, ts_rank(th.search_vector, params.query) AS rank
     FROM forum_thread th, params
@@ -266,11 +270,8 @@ ORDERS = {
 }
 
 
-def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> SearchPage:
-    """One page of threads matching ``parsed`` under ``filters``, best first; one query."""
-    if not parsed.is_searchable:
-        return SearchPage(hits=[], total=0, more=False, page=1, num_pages=0)
-    page = max(1, min(page, MAX_PAGES))
+def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple[str, dict]:
+    """The one statement behind a results page (also used by the benchmark's EXPLAIN)."""
     params: dict[str, Any] = {
         "query": parsed.tsquery,
         "limit": PER_PAGE,
@@ -280,6 +281,7 @@ def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> S
     }
     order, outer_order = ORDERS.get(filters.sort, ORDERS["relevance"])
     sql = SEARCH_SQL.format(
+        visible_topics=_visible_topics(filters, params),
         filters=_thread_filters(filters, params),
         visible_p=VISIBLE_POST.format(p="p"),
         has_clarified=HAS_CLARIFIED,
@@ -296,6 +298,15 @@ def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> S
         title_text="translate(th.title, U&'\\E000\\E001', '')",
         body_text=SNIPPET_TEXT.format(col="bp.body_md"),
     )
+    return sql, params
+
+
+def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> SearchPage:
+    """One page of threads matching ``parsed`` under ``filters``, best first; one query."""
+    if not parsed.is_searchable:
+        return SearchPage(hits=[], total=0, more=False, page=1, num_pages=0)
+    page = max(1, min(page, MAX_PAGES))
+    sql, params = search_sql(parsed, filters, page=page)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -335,6 +346,7 @@ SIMILAR_SQL = """
 WITH params AS MATERIALIZED (
     SELECT %(title)s::text AS title, to_tsquery('norwegian', %(query)s) AS query
 ),
+visible_topic AS MATERIALIZED ({visible_topics}),
 by_trigram AS (
     SELECT th.id FROM forum_thread th, params
     WHERE th.title %% params.title
@@ -381,6 +393,7 @@ def similar_threads(title: str, query: str) -> list[SimilarThread]:
         visible_p=VISIBLE_POST.format(p="p"),
         has_clarified=HAS_CLARIFIED,
         has_accepted=HAS_ACCEPTED,
+        visible_topics=_visible_topics(Filters(), params),
         filters=_thread_filters(Filters(), params),
         opening_visible=OPENING_POST_VISIBLE,
         limit=SIMILAR_LIMIT,
