@@ -81,7 +81,12 @@ def threads_for_topic_list(topic: Topic, employee: Employee) -> QuerySet[Thread]
 
 
 def thread_for_page(pk: int) -> QuerySet[Thread]:
-    return Thread.objects.filter(pk=pk).select_related("topic", "author")
+    """One thread with its topic and its views so far (annotated as `views`)."""
+    return (
+        Thread.objects.filter(pk=pk)
+        .select_related("topic", "author")
+        .annotate(views=Coalesce(view_totals(), Value(0)))
+    )
 
 
 def posts_in_positions(thread: Thread, first: int, last: int) -> QuerySet[Post]:

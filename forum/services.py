@@ -128,8 +128,9 @@ def _new_post(thread: Thread, *, position: int, author, body: str, kind, key, no
         submission_key=key,
     )
     # Uniqueness (position, key) is guaranteed by the locks above and by the database;
-    # checking it here would only add queries.
-    post.full_clean(validate_unique=False, validate_constraints=False)
+    # checking it here would only add queries. The HTML may be empty (a lone link
+    # reference definition renders to nothing); the source is what must not be.
+    post.full_clean(exclude=["body_html"], validate_unique=False, validate_constraints=False)
     post.save(force_insert=True)
     return post
 
@@ -312,7 +313,7 @@ def edit_post(
     post.renderer_version = RENDERER_VERSION
     post.edited_at = now
     post.edit_count += 1
-    post.full_clean(validate_unique=False, validate_constraints=False)
+    post.full_clean(exclude=["body_html"], validate_unique=False, validate_constraints=False)
     post.save(update_fields=["body_md", "body_html", "renderer_version", "edited_at", "edit_count"])
     if change_title:
         thread = Thread.objects.select_for_update().get(pk=thread.pk)

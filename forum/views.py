@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,7 @@ from erfaringsforum.pagination import page_number
 from forum import permissions, querysets, services
 from forum.forms import EditPostForm, ReplyForm, ThreadForm
 from forum.markdown import render_markdown
-from forum.models import Post, Thread, ThreadRead, ThreadViewDay, Topic
+from forum.models import Post, Thread, ThreadRead, Topic
 
 KEPT_FIELDS = ("title", "body", "reason")
 
@@ -206,7 +205,6 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.record_view(thread, viewer=request.user)
     if posts:
         services.mark_read(thread, employee=request.user, position=posts[-1].position)
-    views = ThreadViewDay.objects.filter(thread=thread).aggregate(total=Sum("views"))["total"]
     can_reply = permissions.can_post_reply(request.user, thread)
     ancestors = list(querysets.topic_ancestors(thread.topic))
     return render(
@@ -216,7 +214,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "thread": thread,
             "topic": thread.topic,
             "posts": posts,
-            "views": views or 0,
+            "views": thread.views + 1,  # this view is counted too
             "crumbs": _crumbs(thread.topic, ancestors),
             "page": page,
             "num_pages": num_pages,

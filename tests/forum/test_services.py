@@ -254,3 +254,8 @@ def test_rerender_posts_updates_old_renderer_versions(thread):
     assert services.rerender_posts() == 1
     post = thread.posts.get()
     assert post.renderer_version == RENDERER_VERSION and "<strong>" in post.body_html
+
+
+def test_a_post_that_renders_to_nothing_is_still_stored(thread, other_employee):
+    post = services.post_reply(thread, author=other_employee, body="[ref]: (javascript:x)")
+    assert post.body_md == "[ref]: (javascript:x)" and post.body_html == ""
