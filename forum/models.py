@@ -69,6 +69,8 @@ class Topic(MPTTModel):
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        # The home page lists the tree depth-first.
+        indexes = [models.Index(fields=["tree_id", "lft"], name="topic_tree_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True)
