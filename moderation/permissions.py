@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
+from guardian.models import UserObjectPermission
 
 from accounts.models import Employee
 from accounts.permissions import is_admin, is_department_contact
@@ -79,7 +80,8 @@ def _checker(user: Employee) -> ObjectPermissionChecker:
 
 def forget_cached_perms(user: Employee) -> None:
     """Drop the user's cached checker (after staffing changed in the same request or test)."""
-    user.__dict__.pop("_topic_perm_checker", None)
+    if getattr(user, "_topic_perm_checker", None) is not None:
+        user._topic_perm_checker = None
 
 
 def prefetch_topic_perms(user: User, topics: Iterable[Topic]) -> None:
@@ -120,13 +122,14 @@ def is_topic_staff(user: User, topic: Topic) -> bool:
 
 
 def is_any_moderator(user: User) -> bool:
-    """Moderates (or deputises for) at least one topic."""
+    """Moderates (or deputises for) at least one topic: holds some ``moderate_topic``."""
     if not user.is_authenticated:
         return False
-    return (
-        Topic.objects.filter(moderator=user).exists()
-        or Topic.objects.filter(deputy_moderator=user).exists()
-    )
+    return UserObjectPermission.objects.filter(
+        user_id=user.pk,
+        permission__codename=MODERATE_TOPIC,
+        content_type=ContentType.objects.get_for_model(Topic),
+    ).exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,11 +206,22 @@ def check_can_view_audit_log(user: User) -> None:
         raise PermissionDenied(_("The audit log is for moderators and admins."))
 
 
+def _is_department_contact(user: User) -> bool:
+    # Cached on the user object (one request): several checks on one page ask it.
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_department_contact", None)
+    if cached is None:
+        cached = is_department_contact(user)
+        user._is_department_contact = cached
+    return cached
+
+
 def can_handle_escalation(user: User, escalation) -> bool:
     """Move an escalation's status and answer it: the department's contacts, admins."""
     if is_admin(user):
         return True
-    return is_department_contact(user) and user.unit_id == escalation.department_id
+    return _is_department_contact(user) and user.unit_id == escalation.department_id
 
 
 def check_can_handle_escalation(user: User, escalation) -> None:
@@ -226,7 +240,7 @@ def check_can_view_escalation(user: User, escalation) -> None:
 
 
 def can_view_escalation_inbox(user: User) -> bool:
-    return is_department_contact(user)
+    return _is_department_contact(user)
 
 
 def check_can_view_escalation_inbox(user: User) -> None:
@@ -236,7 +250,7 @@ def check_can_view_escalation_inbox(user: User) -> None:
 
 def can_view_escalation_register(user: User) -> bool:
     """Admins, moderators and department contacts see the register (no internal notes in it)."""
-    return is_admin(user) or is_department_contact(user) or is_any_moderator(user)
+    return is_admin(user) or _is_department_contact(user) or is_any_moderator(user)
 
 
 def check_can_view_escalation_register(user: User) -> None:

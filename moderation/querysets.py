@@ -197,16 +197,16 @@ def moderation_queue(user: Employee) -> Queue:
 def navigation_counts(user: Employee) -> dict[str, int | bool]:
     """One query for the header: unread notifications, and for moderators and department
     contacts whether they have a queue or inbox and how much waits in it."""
-    mod_topics = _granted_topic_ids(OuterRef("pk"), permissions.MODERATE_TOPIC)
+    mod_topics = _granted_topic_ids(user.pk, permissions.MODERATE_TOPIC)
     open_reports = Report.objects.filter(
         status=Report.Status.OPEN, post__thread__topic_id__in=mod_topics
     )
-    is_contact = Group.objects.filter(name=DEPARTMENT_CONTACTS_GROUP, user=OuterRef("pk"))
-    inbox = Escalation.objects.filter(department_id=OuterRef("unit_id"), status__in=OPEN_STATUSES)
+    is_contact = Group.objects.filter(name=DEPARTMENT_CONTACTS_GROUP, user=user.pk)
+    inbox = Escalation.objects.filter(department_id=user.unit_id, status__in=OPEN_STATUSES)
     row = (
         Employee.objects.filter(pk=user.pk)
         .annotate(
-            n_unread=_count(Notification.objects.filter(recipient=OuterRef("pk"), read_at=None)),
+            n_unread=_count(Notification.objects.filter(recipient=user.pk, read_at=None)),
             n_moderates=Exists(mod_topics),
             n_reports=_count(open_reports),
             n_contact=Exists(is_contact),
@@ -384,7 +384,7 @@ def notifications_for(user: Employee, *, limit: int = 50) -> list[Notification]:
 
 
 def post_for_action(pk: int) -> Post:
-    return Post.objects.select_related("thread__topic", "author").get(pk=pk)
+    return Post.objects.select_related("thread__topic", "author__unit__county").get(pk=pk)
 
 
 def thread_for_action(pk: int) -> Thread:
