@@ -1,0 +1,81 @@
+"""Reads: the thread page's moderation context, and internal notes leaking nowhere."""
+
+import datetime
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from moderation import permissions, services
+from moderation.models import ClarifiedAnswer, Notification
+from moderation.querysets import navigation_counts, thread_moderation_context
+from tests.moderation.conftest import make_post
+
+SECRET = "Hemmelig vurdering fra baksystemet"
+
+
+def test_the_thread_context_for_a_moderator(
+    thread_a, post_a, moderator_a, expert, author, department, django_assert_num_queries
+):
+    services.clarify_post(
+        post_a, by=expert, review_by=timezone.localdate() + datetime.timedelta(days=5)
+    )
+    overdue = make_post(thread_a, expert, "Gammelt avklart svar")
+    ClarifiedAnswer.objects.create(
+        post=overdue, clarified_by=expert, review_by=timezone.localdate() - datetime.timedelta(1)
+    )
+    services.report_post(post_a, reporter=author, reason="Feil")
+    services.escalate_thread(
+        thread_a, by=moderator_a, department=department, category="routine", summary="x"
+    )
+    posts = list(thread_a.posts.order_by("position"))
+    permissions.forget_cached_perms(moderator_a)
+    # guardian x2, clarified answers, escalations, consultation?, report counts
+    with django_assert_num_queries(6):
+        context = thread_moderation_context(moderator_a, thread_a, posts)
+    assert context.can_moderate and context.can_escalate and context.can_view_consultation
+    assert [a.post_id for a in context.clarified] == [post_a.pk, overdue.pk]
+    assert [a.under_review for a in context.clarified] == [False, True]
+    assert context.escalations[0].status == "received"
+    by_pk = {p.pk: p.moderation for p in posts}
+    assert by_pk[post_a.pk].open_reports == 1 and by_pk[post_a.pk].clarified
+    assert by_pk[overdue.pk].under_review
+
+
+def test_the_thread_context_for_an_employee_offers_only_reporting(
+    thread_a, post_a, author, django_assert_num_queries
+):
+    posts = list(thread_a.posts.order_by("position"))
+    with django_assert_num_queries(4):  # guardian x2, clarified answers, escalations
+        context = thread_moderation_context(author, thread_a, posts)
+    assert not (context.can_moderate or context.can_clarify or context.can_view_consultation)
+    own, other = posts
+    assert not own.moderation.can_report and other.moderation.can_report
+
+
+def test_internal_notes_leak_nowhere(thread_a, post_a, moderator_a, expert, employee):
+    consultation = services.open_consultation(thread_a, by=moderator_a)
+    services.add_internal_note(consultation, author=expert, body=SECRET)
+    assert not Notification.objects.exists()
+    assert navigation_counts(employee)["unread"] == 0
+    client = Client()
+    client.force_login(employee)
+    pages = [
+        reverse("forum:thread-detail", args=[thread_a.pk]) + "?page=1",
+        reverse("forum:topic-detail", args=[thread_a.topic.slug]),
+        reverse("forum:search") + "?q=Hemmelig+vurdering",
+        reverse("moderation:notifications"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert SECRET not in response.content.decode(), url
+    assert client.get(reverse("moderation:consultation", args=[thread_a.pk])).status_code == 404
+    client.force_login(moderator_a)
+    for url in (reverse("moderation:audit-log"), reverse("moderation:queue")):
+        assert SECRET not in client.get(url).content.decode()
+    client.force_login(expert)
+    assert (
+        SECRET
+        in client.get(reverse("moderation:consultation", args=[thread_a.pk])).content.decode()
+    )
