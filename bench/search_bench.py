@@ -68,6 +68,7 @@ def measure(label: str, run, runs: int) -> dict:
 
 def explain(sql: str, params: dict) -> str:
     with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")  # as forum.search.engine does for its transaction
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -104,8 +105,8 @@ def main() -> None:
             sql, params = engine.search_sql(parsed, engine.Filters())
             print(f"\n-- EXPLAIN ANALYZE: search for {word!r}\n{explain(sql, params)}\n")
 
-    title, query = parse_title(args.title)
-    similar = measure("similar", lambda: engine.similar_threads(title, query), args.runs)
+    title, words = parse_title(args.title)
+    similar = measure("similar", lambda: engine.similar_threads(title, words), args.runs)
 
     print()
     print("| query | word | matching posts | p50 ms | p95 ms | max ms | target p95 |")

@@ -38,6 +38,6 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def similar_threads(request: HttpRequest) -> HttpResponse:
-    title, query = parse_title(request.GET.get("title"))
-    threads = engine.similar_threads(title, query)
+    title, words = parse_title(request.GET.get("title"))
+    threads = engine.similar_threads(title, words)
     return render(request, "forum/_similar_threads.html", {"threads": threads, "title": title})

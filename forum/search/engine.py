@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -159,9 +159,11 @@ def _visible_topics(filters: Filters, params: dict[str, Any]) -> str:
     return sql
 
 
-def _thread_filters(filters: Filters, params: dict[str, Any]) -> str:
-    """SQL conditions on ``th`` (a forum_thread row) for the chosen filters."""
-    conditions = ["th.topic_id IN (SELECT id FROM visible_topic)"]
+def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
+    """SQL conditions on ``th`` (a forum_thread row) for the filters the employee chose."""
+    conditions = []
+    if filters.topic is not None:
+        conditions.append("th.topic_id IN (SELECT id FROM visible_topic)")
     if filters.unit_id is not None:
         conditions.append(
             "th.author_id IN (SELECT e.id FROM accounts_employee e WHERE e.unit_id = %(unit)s)"
@@ -184,41 +186,41 @@ def _thread_filters(filters: Filters, params: dict[str, Any]) -> str:
         params["kind"] = filters.kind
     if filters.clarified_only:
         conditions.append(HAS_CLARIFIED)
-    return " AND ".join(conditions)
+    return conditions
 
+
+# The tsquery is written inline (psycopg binds parameters client-side), so the planner sees a
+# constant and estimates how common the words are: a common word walks the newest posts
+# backwards and stops after POST_CANDIDATES matches, a rare word uses the GIN index.
+Q = "to_tsquery('norwegian'::regconfig, %(query)s)"
 
 SEARCH_SQL = """
-WITH params AS MATERIALIZED (
-    SELECT to_tsquery('norwegian', %(query)s) AS query
-),
-visible_topic AS MATERIALIZED ({visible_topics}),
+WITH visible_topic AS MATERIALIZED ({visible_topics}),
 title_hit AS (
-    SELECT th.id AS thread_id, ts_rank(th.search_vector, params.query) AS rank
-    FROM forum_thread th, params
-    WHERE th.search_vector @@ params.query AND {filters}
+    SELECT th.id AS thread_id, ts_rank(th.search_vector, {q}) AS rank
+    FROM forum_thread th
+    WHERE th.search_vector @@ {q} {and_filters}
     ORDER BY rank DESC, th.id DESC
     LIMIT {title_limit}
 ),
 recent_post AS (
-    SELECT p.id, p.thread_id
-    FROM forum_post p JOIN forum_thread th ON th.id = p.thread_id, params
-    WHERE p.search_vector @@ params.query AND {visible_p} AND {filters}
+    SELECT p.id FROM forum_post p {join_thread}
+    WHERE p.search_vector @@ {q} AND {visible_p} {and_filters}
     ORDER BY p.id DESC
     LIMIT {post_limit}
 ),
 clarified_post AS (
-    SELECT p.id, p.thread_id
-    FROM moderation_clarifiedanswer ca JOIN forum_post p ON p.id = ca.post_id
-      JOIN forum_thread th ON th.id = p.thread_id, params
-    WHERE p.search_vector @@ params.query AND {visible_p} AND {filters}
+    SELECT p.id FROM moderation_clarifiedanswer ca JOIN forum_post p ON p.id = ca.post_id
+      {join_thread}
+    WHERE p.search_vector @@ {q} AND {visible_p} {and_filters}
     ORDER BY ca.id DESC
     LIMIT {clarified_limit}
 ),
 best_post AS (
     SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
-           ts_rank(p.search_vector, params.query) AS rank
-    FROM (SELECT id FROM recent_post UNION SELECT id FROM clarified_post) hit
-      JOIN forum_post p ON p.id = hit.id, params
+           ts_rank(p.search_vector, {q}) AS rank
+    FROM forum_post p
+    WHERE p.id IN (SELECT id FROM recent_post UNION ALL SELECT id FROM clarified_post)
     ORDER BY p.thread_id, rank DESC, p.id
 ),
 candidate AS (
@@ -226,19 +228,27 @@ candidate AS (
            coalesce(tt.rank, 0) + coalesce(bp.rank, 0) AS relevance
     FROM best_post bp FULL JOIN title_hit tt ON tt.thread_id = bp.thread_id
 ),
-scored AS (
-    SELECT c.thread_id, c.post_id, th.created_at, {has_clarified} AS clarified,
-           {has_accepted} AS accepted, c.relevance
-    FROM candidate c JOIN forum_thread th ON th.id = c.thread_id
-    WHERE {opening_visible}
+clarified_thread AS MATERIALIZED (
+    SELECT DISTINCT cp.thread_id
+    FROM moderation_clarifiedanswer ca JOIN forum_post cp ON cp.id = ca.post_id
+    WHERE cp.hidden_at IS NULL AND cp.deleted_at IS NULL
 ),
-ranked AS (
-    SELECT s.*, s.relevance
+scored AS (
+    SELECT c.thread_id, c.post_id, th.created_at, c.relevance,
+           c.thread_id IN (SELECT thread_id FROM clarified_thread) AS clarified,
+           {has_accepted} AS accepted, th.last_activity_at
+    FROM candidate c
+      CROSS JOIN LATERAL (SELECT * FROM forum_thread th WHERE th.id = c.thread_id) th
+    WHERE th.topic_id IN (SELECT id FROM visible_topic) AND {opening_visible} {and_filters}
+),
+ranked AS MATERIALIZED (
+    SELECT s.thread_id, s.post_id, s.created_at, s.clarified, s.accepted,
+           s.relevance
              * CASE WHEN s.clarified THEN {clarified_boost}
                     WHEN s.accepted THEN {accepted_boost} ELSE 1 END
-             / (1 + {decay} * extract(epoch FROM now() - th.last_activity_at) / 31557600.0)
+             / (1 + {decay} * extract(epoch FROM now() - s.last_activity_at) / 31557600.0)
              AS score
-    FROM scored s JOIN forum_thread th ON th.id = s.thread_id
+    FROM scored s
 ),
 page AS (
     SELECT * FROM ranked ORDER BY {order} LIMIT %(limit)s OFFSET %(offset)s
@@ -248,11 +258,11 @@ SELECT
     (SELECT count(*) FROM title_hit) >= {title_limit}
       OR (SELECT count(*) FROM recent_post) >= {post_limit} AS more,
     pg.thread_id, pg.post_id, pg.clarified, pg.accepted, pg.score,
-    ts_headline('norwegian', {title_text}, params.query, %(title_options)s) AS title_html,
-    ts_headline('norwegian', {body_text}, params.query, %(options)s) AS snippet_html,
+    ts_headline('norwegian', {title_text}, {q}, %(title_options)s) AS title_html,
+    ts_headline('norwegian', {body_text}, {q}, %(options)s) AS snippet_html,
     th.kind, th.created_at, th.last_activity_at, th.reply_count,
     tp.name, tp.slug, au.id, au.name, un.name, co.name
-FROM params
+FROM (SELECT 1) AS one
   LEFT JOIN page pg ON true
   LEFT JOIN forum_thread th ON th.id = pg.thread_id
   LEFT JOIN forum_topic tp ON tp.id = th.topic_id
@@ -279,10 +289,14 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
         "options": HEADLINE_OPTIONS,
         "title_options": TITLE_HEADLINE_OPTIONS,
     }
+    conditions = _user_filters(filters, params)
+    and_filters = "".join(f" AND {c}" for c in conditions)
     order, outer_order = ORDERS.get(filters.sort, ORDERS["relevance"])
     sql = SEARCH_SQL.format(
+        q=Q,
         visible_topics=_visible_topics(filters, params),
-        filters=_thread_filters(filters, params),
+        and_filters=and_filters,
+        join_thread="JOIN forum_thread th ON th.id = p.thread_id" if conditions else "",
         visible_p=VISIBLE_POST.format(p="p"),
         has_clarified=HAS_CLARIFIED,
         has_accepted=HAS_ACCEPTED,
@@ -301,15 +315,21 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
     return sql, params
 
 
+def _fetch(sql: str, params: dict[str, Any]) -> list[tuple]:
+    # JIT compiling these plans costs 0.4-0.6 s, far more than running them. SET LOCAL
+    # needs a transaction; no savepoint (nothing here writes).
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> SearchPage:
-    """One page of threads matching ``parsed`` under ``filters``, best first; one query."""
+    """One page of threads matching ``parsed`` under ``filters``, best first."""
     if not parsed.is_searchable:
         return SearchPage(hits=[], total=0, more=False, page=1, num_pages=0)
     page = max(1, min(page, MAX_PAGES))
-    sql, params = search_sql(parsed, filters, page=page)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _fetch(*search_sql(parsed, filters, page=page))
     total = rows[0][0] if rows else 0
     more = bool(rows and rows[0][1])
     hits = [_hit(row) for row in rows if row[2] is not None]
@@ -343,35 +363,32 @@ def _hit(row: tuple) -> SearchHit:
 
 
 SIMILAR_SQL = """
-WITH params AS MATERIALIZED (
-    SELECT %(title)s::text AS title, to_tsquery('norwegian', %(query)s) AS query
-),
-visible_topic AS MATERIALIZED ({visible_topics}),
+WITH visible_topic AS MATERIALIZED ({visible_topics}),
 by_trigram AS (
-    SELECT th.id FROM forum_thread th, params
-    WHERE th.title %% params.title
-    ORDER BY similarity(th.title, params.title) DESC LIMIT 50
+    SELECT th.id FROM forum_thread th
+    WHERE th.title %% %(title)s
+    ORDER BY similarity(th.title, %(title)s) DESC LIMIT 50
 ),
 by_title_words AS (
-    SELECT th.id FROM forum_thread th, params
-    WHERE th.search_vector @@ params.query
-    ORDER BY ts_rank(th.search_vector, params.query) DESC, th.id DESC LIMIT 50
+    SELECT th.id FROM forum_thread th
+    WHERE th.search_vector @@ {all_words}
+    ORDER BY th.id DESC LIMIT 50
 ),
 by_question AS (
-    SELECT p.thread_id AS id FROM forum_post p, params
-    WHERE p.search_vector @@ params.query AND p.position = 1 AND {visible_p}
+    SELECT p.thread_id AS id FROM forum_post p
+    WHERE p.search_vector @@ {all_words} AND p.position = 1 AND {visible_p}
     ORDER BY p.id DESC LIMIT 50
 ),
 scored AS (
     SELECT th.id, th.title, th.topic_id, th.reply_count, th.created_at,
            {has_clarified} AS clarified, {has_accepted} AS accepted,
-           similarity(th.title, params.title) + ts_rank(th.search_vector, params.query)
-             + coalesce((SELECT ts_rank(op.search_vector, params.query) FROM forum_post op
+           similarity(th.title, %(title)s) + ts_rank(th.search_vector, {any_word})
+             + coalesce((SELECT ts_rank(op.search_vector, {any_word}) FROM forum_post op
                          WHERE op.thread_id = th.id AND op.position = 1), 0) AS score
-    FROM forum_thread th, params
+    FROM forum_thread th
     WHERE th.id IN (SELECT id FROM by_trigram UNION SELECT id FROM by_title_words
                     UNION SELECT id FROM by_question)
-      AND {filters} AND {opening_visible}
+      AND th.topic_id IN (SELECT id FROM visible_topic) AND {opening_visible}
     ORDER BY score DESC, th.id DESC
     LIMIT {limit}
 )
@@ -381,23 +398,28 @@ ORDER BY (s.clarified OR s.accepted) DESC, s.score DESC, s.id DESC
 """
 
 
-def similar_threads(title: str, query: str) -> list[SimilarThread]:
-    """Up to five visible threads like a title being typed, answered ones first; one query.
+def similar_threads(title: str, words: list[str]) -> list[SimilarThread]:
+    """Up to five visible threads like a title being typed, answered ones first.
 
-    ``title`` and ``query`` come from ``parsing.parse_title``.
+    Candidates: titles with similar trigrams, and threads whose title or opening post holds
+    all the words; scored by trigram similarity plus full-text rank on any of the words.
+    ``title`` and ``words`` come from ``parsing.parse_title``.
     """
-    if len(title) < 3 or not query:
+    if len(title) < 3 or not words:
         return []
-    params: dict[str, Any] = {"title": title, "query": query}
+    params: dict[str, Any] = {
+        "title": title,
+        "all_words": " & ".join(words),
+        "any_word": " | ".join(words),
+    }
     sql = SIMILAR_SQL.format(
+        visible_topics=_visible_topics(Filters(), params),
+        all_words="to_tsquery('norwegian'::regconfig, %(all_words)s)",
+        any_word="to_tsquery('norwegian'::regconfig, %(any_word)s)",
         visible_p=VISIBLE_POST.format(p="p"),
         has_clarified=HAS_CLARIFIED,
         has_accepted=HAS_ACCEPTED,
-        visible_topics=_visible_topics(Filters(), params),
-        filters=_thread_filters(Filters(), params),
         opening_visible=OPENING_POST_VISIBLE,
         limit=SIMILAR_LIMIT,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [SimilarThread(*row) for row in cursor.fetchall()]
+    return [SimilarThread(*row) for row in _fetch(sql, params)]

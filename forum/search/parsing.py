@@ -101,8 +101,8 @@ def parse_query(raw: str | None) -> ParsedQuery:
     return ParsedQuery(raw=text, tsquery=" & ".join(parts + negatives), words=tuple(words_seen))
 
 
-def parse_title(raw: str | None, *, max_words: int = 12) -> tuple[str, str]:
-    """A typed thread title as (cleaned title, OR-query of its words) for similar threads."""
+def parse_title(raw: str | None, *, max_words: int = 12) -> tuple[str, list[str]]:
+    """A typed thread title as (cleaned title, its words as tsquery operands)."""
     text = clean(raw)[:300]
     words = [w for w in _words(text) if len(w) >= 2][:max_words]
-    return text, " | ".join(_operand(w, prefix=True) for w in words)
+    return text, [_operand(w, prefix=True) for w in words]

@@ -100,7 +100,7 @@ def test_query_count_is_pinned_on_the_similar_endpoint(
 
 
 # Session and employee (2), the header's navigation (1), the filter choices: topics, counties,
-# units (3), and the whole search, headlines included (1).
-EXPECTED_SEARCH_QUERIES = 7
-# Session and employee (2) and the similar-threads query (1).
-EXPECTED_SIMILAR_QUERIES = 3
+# units (3), SET LOCAL jit = off (1) and the whole search, headlines included (1).
+EXPECTED_SEARCH_QUERIES = 8
+# Session and employee (2), SET LOCAL jit = off (1) and the similar-threads query (1).
+EXPECTED_SIMILAR_QUERIES = 4
