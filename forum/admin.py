@@ -70,7 +70,9 @@ class TopicAdmin(DraggableMPTTAdmin):
     list_select_related = ["moderator", "deputy_moderator", "back_office"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["moderator", "deputy_moderator"]
+    # Raw id inputs with a lookup popup: a select of 20,000 employees is too heavy, and
+    # select2's combobox has no accessible name.
+    raw_id_fields = ["moderator", "deputy_moderator"]
     readonly_fields = ["published_at", "thread_count", "post_count", "last_activity_at"]
     actions = ["publish_topics", "unpublish_topics"]
     fieldsets = [
