@@ -68,7 +68,9 @@ def measure(label: str, run, runs: int) -> dict:
 
 def explain(sql: str, params: dict) -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SET jit = off")  # as forum.search.engine does for its transaction
+        # as forum.search.engine does for its transaction
+        cursor.execute("SET jit = off")
+        cursor.execute("SET pg_trgm.similarity_threshold = 0.4")
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -107,6 +109,9 @@ def main() -> None:
 
     title, words = parse_title(args.title)
     similar = measure("similar", lambda: engine.similar_threads(title, words), args.runs)
+    if args.explain:
+        sql, params = engine.similar_sql(title, words)
+        print(f"\n-- EXPLAIN ANALYZE: similar threads for {args.title!r}\n{explain(sql, params)}\n")
 
     print()
     print("| query | word | matching posts | p50 ms | p95 ms | max ms | target p95 |")

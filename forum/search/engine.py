@@ -315,11 +315,16 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
     return sql, params
 
 
-def _fetch(sql: str, params: dict[str, Any]) -> list[tuple]:
+def _fetch(sql: str, params: dict[str, Any], *, trigram_threshold: float = 0.3) -> list[tuple]:
     # JIT compiling these plans costs 0.4-0.6 s, far more than running them. SET LOCAL
-    # needs a transaction; no savepoint (nothing here writes).
+    # needs a transaction; no savepoint (nothing here writes). A higher trigram threshold
+    # keeps the title index from handing back thousands of near-misses to recheck.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            "SELECT set_config('jit', 'off', true),"
+            " set_config('pg_trgm.similarity_threshold', %s, true)",
+            [str(trigram_threshold)],
+        )
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -398,15 +403,8 @@ ORDER BY (s.clarified OR s.accepted) DESC, s.score DESC, s.id DESC
 """
 
 
-def similar_threads(title: str, words: list[str]) -> list[SimilarThread]:
-    """Up to five visible threads like a title being typed, answered ones first.
-
-    Candidates: titles with similar trigrams, and threads whose title or opening post holds
-    all the words; scored by trigram similarity plus full-text rank on any of the words.
-    ``title`` and ``words`` come from ``parsing.parse_title``.
-    """
-    if len(title) < 3 or not words:
-        return []
+def similar_sql(title: str, words: list[str]) -> tuple[str, dict]:
+    """The statement behind the similar-threads fragment (also used by the benchmark)."""
     params: dict[str, Any] = {
         "title": title,
         "all_words": " & ".join(words),
@@ -422,4 +420,17 @@ def similar_threads(title: str, words: list[str]) -> list[SimilarThread]:
         opening_visible=OPENING_POST_VISIBLE,
         limit=SIMILAR_LIMIT,
     )
-    return [SimilarThread(*row) for row in _fetch(sql, params)]
+    return sql, params
+
+
+def similar_threads(title: str, words: list[str]) -> list[SimilarThread]:
+    """Up to five visible threads like a title being typed, answered ones first.
+
+    Candidates: titles with similar trigrams, and threads whose title or opening post holds
+    all the words; scored by trigram similarity plus full-text rank on any of the words.
+    ``title`` and ``words`` come from ``parsing.parse_title``.
+    """
+    if len(title) < 3 or not words:
+        return []
+    sql, params = similar_sql(title, words)
+    return [SimilarThread(*row) for row in _fetch(sql, params, trigram_threshold=0.4)]
