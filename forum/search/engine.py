@@ -6,7 +6,7 @@ match (plus reading every matching row) is far too slow. The candidates are ther
 * threads whose *title* matches (small vectors, ranked, best ``TITLE_CANDIDATES``),
 * the newest ``POST_CANDIDATES`` matching visible posts (an index walk that stops early
   for common words, a GIN bitmap scan for rare ones), and
-* matching clarified answers (few, and they must never be missed).
+* matching posts among the newest ``CLARIFIED_CANDIDATES`` clarified answers.
 
 Only those are ranked; one row per thread survives, and ``ts_headline`` runs for the
 ``PER_PAGE`` rows shown. When a bound was reached the total is reported as "more than".
@@ -31,7 +31,7 @@ PER_PAGE = 20
 MAX_PAGES = 50
 TITLE_CANDIDATES = 500
 POST_CANDIDATES = 1000
-CLARIFIED_CANDIDATES = 300
+CLARIFIED_CANDIDATES = 1000
 SIMILAR_LIMIT = 5
 
 CLARIFIED_BOOST = 2.0
@@ -210,11 +210,11 @@ recent_post AS (
     LIMIT {post_limit}
 ),
 clarified_post AS (
-    SELECT p.id FROM moderation_clarifiedanswer ca JOIN forum_post p ON p.id = ca.post_id
-      {join_thread}
+    SELECT p.id
+    FROM (SELECT post_id FROM moderation_clarifiedanswer ORDER BY id DESC
+          LIMIT {clarified_limit}) ca
+      JOIN forum_post p ON p.id = ca.post_id {join_thread}
     WHERE p.search_vector @@ {q} AND {visible_p} {and_filters}
-    ORDER BY ca.id DESC
-    LIMIT {clarified_limit}
 ),
 best_post AS (
     SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
@@ -238,7 +238,8 @@ scored AS (
            c.thread_id IN (SELECT thread_id FROM clarified_thread) AS clarified,
            {has_accepted} AS accepted, th.last_activity_at
     FROM candidate c
-      CROSS JOIN LATERAL (SELECT * FROM forum_thread th WHERE th.id = c.thread_id) th
+      -- OFFSET 0 keeps this a per-candidate index lookup (not a join over all threads).
+      CROSS JOIN LATERAL (SELECT * FROM forum_thread th WHERE th.id = c.thread_id OFFSET 0) th
     WHERE th.topic_id IN (SELECT id FROM visible_topic) AND {opening_visible} {and_filters}
 ),
 ranked AS MATERIALIZED (
