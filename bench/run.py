@@ -136,7 +136,8 @@ def discover(args: argparse.Namespace) -> dict:
         {
             "name": "thread-big-first",
             "label": f"largest thread ({big.post_count:,} posts), page 1",
-            "path": big.get_absolute_url(),
+            # ?page=1: without it a thread opens at the reader's first unread post (a redirect).
+            "path": f"{big.get_absolute_url()}?page=1",
         },
         {
             "name": "thread-big-last",
@@ -145,8 +146,8 @@ def discover(args: argparse.Namespace) -> dict:
         },
         {
             "name": "thread-typical",
-            "label": f"typical thread ({typical.post_count} posts)",
-            "path": typical.get_absolute_url(),
+            "label": f"typical thread ({typical.post_count} posts), page 1",
+            "path": f"{typical.get_absolute_url()}?page=1",
         },
     ]
     try:
@@ -228,36 +229,67 @@ def reply_form(found: dict) -> tuple[str, str, str]:
     return urlencode(fields), key_field, form["textarea"]
 
 
-def count_queries(found: dict) -> dict[str, int]:
-    """SQL queries of one request per page, in-process (after one warm-up request)."""
+def _backend_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a local PostgreSQL backend process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_in_process(found: dict, repeat: int = 20) -> dict[str, dict]:
+    """Per page, in this process through Django's test client (no HTTP server): SQL queries
+    of one request (CaptureQueriesContext, after a warm-up request), and CPU milliseconds per
+    request spent in Python and in the PostgreSQL backend (mean of `repeat` requests).
+
+    CPU time, unlike wall time, hardly depends on what else runs on a shared machine, so
+    2 cores / (CPU per request) estimates the throughput of an otherwise idle machine.
+    """
+    import uuid
+    from urllib.parse import parse_qsl
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
     client.force_login(found["employees"][1])
-    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    out: dict[str, dict] = {}
     for page in found["pages"]:
-        if page.get("method") == "POST":
-            data = dict(
-                item.split("=", 1) for item in (found["reply_form"][0] or "").split("&") if item
-            )
-            from urllib.parse import unquote_plus
+        post = page.get("method") == "POST"
+        if post:
+            form, key_field, _textarea = found["reply_form"]
+            base = dict(parse_qsl(form))
 
-            data = {k: unquote_plus(v) for k, v in data.items()}
-            data[found["reply_form"][1]] = str(__import__("uuid").uuid4())
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.post(page["path"], data)
-            if response.status_code >= 400:
-                raise SystemExit(f"bench: reply POST answered {response.status_code}")
+            def request(base: dict = base, key_field: str = key_field, page: dict = page):
+                return client.post(page["path"], {**base, key_field: str(uuid.uuid4())})
         else:
-            client.get(page["path"])
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get(page["path"])
-            if response.status_code != 200:
-                raise SystemExit(f"bench: {page['path']} answered {response.status_code}")
-        counts[page["name"]] = len(ctx.captured_queries)
-    return counts
+
+            def request(page: dict = page):
+                return client.get(page["path"])
+
+        response = request()
+        with CaptureQueriesContext(connection) as ctx:
+            response = request()
+        n_queries = len(ctx.captured_queries)  # now: each request resets the query log
+        if response.status_code not in (200, 302):
+            raise SystemExit(f"bench: {page['path']} answered {response.status_code}")
+        n = max(3, repeat // 4) if post or page["name"].startswith("search") else repeat
+        cpu0, db0, wall0 = time.process_time(), _backend_cpu_seconds(backend), time.perf_counter()
+        for _ in range(n):
+            request()
+        cpu = (time.process_time() - cpu0) / n * 1000
+        db = (_backend_cpu_seconds(backend) - db0) / n * 1000
+        wall = (time.perf_counter() - wall0) / n * 1000
+        out[page["name"]] = {
+            "queries": n_queries,
+            "app_cpu_ms": round(cpu, 1),
+            "db_cpu_ms": round(db, 1),
+            "wall_ms": round(wall, 1),
+            "bytes": len(response.content),
+        }
+    return out
 
 
 class RssSampler(threading.Thread):
@@ -459,8 +491,8 @@ def markdown_table(result: dict) -> str:
         f"{result['load_before']} / {result['load_after']} (shared machine).",
         "",
         "| page | req/s | share of trivial | p50 ms | p95 ms | p99 ms | errors | SQL queries "
-        "| worker RSS peak MB | target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| CPU ms/req app + db | idle-machine estimate req/s | worker RSS peak MB | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for page in result["pages"]:
         share = page["rps"] / base
@@ -474,10 +506,14 @@ def markdown_table(result: dict) -> str:
             ok = p95_ok and share_ok and errors_ok and extra_ok
             verdict = "met" if ok else "**missed**"
             verdict += f" (p95 < {target[0]} ms" + (f", ≥ {target[1]:.0%})" if target[1] else ")")
+        cpu = page.get("app_cpu_ms", 0) + page.get("db_cpu_ms", 0)
+        cpu_cell = f"{page.get('app_cpu_ms', 0):.1f} + {page.get('db_cpu_ms', 0):.1f}"
+        estimate = f"{2000 / cpu:.0f}" if cpu else "–"
         lines.append(
             f"| {page['label']} | {page['rps']:.1f} | {share:.0%} | {page['p50_ms']:.1f} | "
             f"{page['p95_ms']:.1f} | {page['p99_ms']:.1f} | {page['errors']} | "
-            f"{page.get('queries', '–')} | {page['worker_rss_mb']:.0f} | {verdict} |"
+            f"{page.get('queries', '–')} | {cpu_cell} | {estimate} | "
+            f"{page['worker_rss_mb']:.0f} | {verdict} |"
         )
     reply = next((p for p in result["pages"] if p["name"] == "reply"), None)
     if reply and "consistency" in reply:
@@ -517,11 +553,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", default="", help="comma-separated page names")
-    parser.add_argument("--queries-only", action="store_true", help="only count SQL queries")
+    parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="only the in-process part: SQL queries and CPU per request",
+    )
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
     args = parser.parse_args()
 
     configure_django(args.database_url)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest DEBUG=0 needs
     started = datetime.now(UTC)
     found = discover(args)
     if any(p["name"] == "reply" for p in found["pages"]):
@@ -529,14 +572,11 @@ def main() -> None:
     if args.only:
         wanted = set(args.only.split(",")) | {"healthz"}
         found["pages"] = [p for p in found["pages"] if p["name"] in wanted]
-    queries = count_queries(found)
+    in_process = measure_in_process(found)
     if args.queries_only:
-        print(json.dumps({"posts": found["posts"], "queries": queries}, indent=2))
+        print(json.dumps({"posts": found["posts"], "in_process": in_process}, indent=2))
         return
 
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)  # the manifest DEBUG=0 needs
     work = Path(tempfile.mkdtemp(prefix="erf-bench-"))
     cookie_file = work / "cookies.tsv"
     cookie_file.write_text("".join(f"{sid}\t{csrf}\n" for sid, csrf in found["cookies"]))
@@ -574,7 +614,7 @@ def main() -> None:
                 "max_ms": lat["max"] / 1000,
                 "errors": e["connect"] + e["read"] + e["write"] + e["status"] + e["timeout"],
                 "error_detail": e,
-                "queries": queries.get(page["name"]),
+                **in_process.get(page["name"], {}),
                 "worker_rss_mb": sampler.peak_worker_kb / 1024,
                 "workers_rss_total_mb": sampler.peak_total_kb / 1024,
                 "load_at_start": round(load, 2),
