@@ -5,8 +5,14 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
 
-# Each app that has demo data offers `<app>.demo.seed()`; they run in this order.
-DEMO_MODULES = ["accounts.demo", "moderation.demo", "forum.demo"]
+# (module, function) in order: the organisation, back-offices, the forum's topics and
+# threads, then the moderation cases that need those threads.
+DEMO_STEPS = [
+    ("accounts.demo", "seed"),
+    ("moderation.demo", "seed"),
+    ("forum.demo", "seed"),
+    ("moderation.demo", "seed_after_forum"),
+]
 
 
 class Command(BaseCommand):
@@ -15,14 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         logins: list[tuple[str, str]] = []
         with transaction.atomic():
-            for name in DEMO_MODULES:
-                try:
-                    module = import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
-                logins.extend(module.seed() or [])
+            for module_name, function in DEMO_STEPS:
+                logins.extend(getattr(import_module(module_name), function)() or [])
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"Every demo login has the password: {DEMO_PASSWORD}")
         seen = set()
