@@ -168,7 +168,7 @@ def seed_after_forum() -> list[tuple[str, str]]:
     services.sync_topic_permissions(Topic.objects.all())
 
     contact_centre = Topic.objects.filter(slug="kontaktsenter").first()
-    deputy = _employee("jon.eriksen")
+    deputy = _employee("marte.fjeld")
     if (
         contact_centre
         and deputy

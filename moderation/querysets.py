@@ -199,7 +199,7 @@ def navigation_counts(user: Employee) -> dict[str, int | bool]:
     contacts whether they have a queue or inbox and how much waits in it."""
     mod_topics = _granted_topic_ids(user.pk, permissions.MODERATE_TOPIC)
     open_reports = Report.objects.filter(
-        status=Report.Status.OPEN, post__thread__topic_id__in=mod_topics
+        _in_my_topics(user, "post__thread__topic_id"), status=Report.Status.OPEN
     )
     is_contact = Group.objects.filter(name=DEPARTMENT_CONTACTS_GROUP, user=user.pk)
     inbox = Escalation.objects.filter(department_id=user.unit_id, status__in=OPEN_STATUSES)
