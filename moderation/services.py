@@ -781,11 +781,12 @@ def escalate_thread(
     Creates the escalation, its audit entry and a notification to the department's
     contacts, all or nothing.
     """
+    # The thread lock serialises double submits; the key is looked up once it is held.
+    thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
     if submission_key is not None:
         existing = Escalation.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return existing
-    thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
     if department.kind != Unit.Kind.DIRECTORATE_DEPARTMENT:
         raise ValidationError({"department": _("Choose a department of the directorate.")})
     escalation = Escalation(
