@@ -215,6 +215,8 @@ clarified_post AS (
           LIMIT {clarified_limit}) ca
       JOIN forum_post p ON p.id = ca.post_id {join_thread}
     WHERE p.search_vector @@ {q} AND {visible_p} {and_filters}
+      -- Only needed when the newest matches were cut off; otherwise they hold these too.
+      AND (SELECT count(*) FROM recent_post) >= {post_limit}
 ),
 best_post AS (
     SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
