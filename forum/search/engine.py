@@ -60,6 +60,8 @@ VISIBLE_TOPICS = """
         WHERE a.tree_id = t.tree_id AND a.lft < t.lft AND a.rght > t.rght
           AND a.published_at IS NULL)
 """
+# An array computed once per statement: an IN (subquery) here was re-hashed per candidate.
+IN_VISIBLE_TOPIC = "th.topic_id = ANY ((SELECT array_agg(id) FROM visible_topic)::bigint[])"
 VISIBLE_POST = "{p}.hidden_at IS NULL AND {p}.deleted_at IS NULL"
 OPENING_POST_VISIBLE = """EXISTS (
     SELECT 1 FROM forum_post op WHERE op.thread_id = th.id AND op.position = 1
@@ -163,7 +165,7 @@ def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
     """SQL conditions on ``th`` (a forum_thread row) for the filters the employee chose."""
     conditions = []
     if filters.topic is not None:
-        conditions.append("th.topic_id IN (SELECT id FROM visible_topic)")
+        conditions.append(IN_VISIBLE_TOPIC)
     if filters.unit_id is not None:
         conditions.append(
             "th.author_id IN (SELECT e.id FROM accounts_employee e WHERE e.unit_id = %(unit)s)"
@@ -242,7 +244,7 @@ scored AS (
     FROM candidate c
       -- OFFSET 0 keeps this a per-candidate index lookup (not a join over all threads).
       CROSS JOIN LATERAL (SELECT * FROM forum_thread th WHERE th.id = c.thread_id OFFSET 0) th
-    WHERE th.topic_id IN (SELECT id FROM visible_topic) AND {opening_visible} {and_filters}
+    WHERE {in_visible_topic} AND {opening_visible} {and_filters}
 ),
 ranked AS MATERIALIZED (
     SELECT s.thread_id, s.post_id, s.created_at, s.clarified, s.accepted,
@@ -298,6 +300,7 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
     sql = SEARCH_SQL.format(
         q=Q,
         visible_topics=_visible_topics(filters, params),
+        in_visible_topic=IN_VISIBLE_TOPIC,
         and_filters=and_filters,
         join_thread="JOIN forum_thread th ON th.id = p.thread_id" if conditions else "",
         visible_p=VISIBLE_POST.format(p="p"),
@@ -396,7 +399,7 @@ scored AS (
     FROM forum_thread th
     WHERE th.id IN (SELECT id FROM by_trigram UNION SELECT id FROM by_title_words
                     UNION SELECT id FROM by_question)
-      AND th.topic_id IN (SELECT id FROM visible_topic) AND {opening_visible}
+      AND {in_visible_topic} AND {opening_visible}
     ORDER BY score DESC, th.id DESC
     LIMIT {limit}
 )
@@ -415,6 +418,7 @@ def similar_sql(title: str, words: list[str]) -> tuple[str, dict]:
     }
     sql = SIMILAR_SQL.format(
         visible_topics=_visible_topics(Filters(), params),
+        in_visible_topic=IN_VISIBLE_TOPIC,
         all_words="to_tsquery('norwegian'::regconfig, %(all_words)s)",
         any_word="to_tsquery('norwegian'::regconfig, %(any_word)s)",
         visible_p=VISIBLE_POST.format(p="p"),
