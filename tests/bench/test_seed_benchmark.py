@@ -155,3 +155,20 @@ def test_refuses_a_database_that_is_not_empty(seeded):
 
     with pytest.raises(CommandError, match="not empty"):
         call_command("seed_benchmark", posts=10, stdout=None)
+
+
+def test_the_forums_own_recount_changes_nothing(seeded):
+    from forum import services
+
+    fields = ("post_count", "reply_count", "last_post_id", "last_activity_at")
+    threads = list(Thread.objects.order_by("-post_count")[:5]) + list(
+        Thread.objects.order_by("?")[:20]
+    )
+    for thread in threads:
+        before = tuple(getattr(thread, f) for f in fields)
+        after = services.refresh_thread_counters(thread)
+        assert tuple(getattr(after, f) for f in fields) == before
+    for topic in Topic.objects.filter(children__isnull=True):
+        before = (topic.thread_count, topic.post_count, topic.last_activity_at)
+        after = services.refresh_topic_counters(topic)
+        assert (after.thread_count, after.post_count, after.last_activity_at) == before
