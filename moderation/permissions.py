@@ -94,7 +94,14 @@ def prefetch_topic_perms(user: User, topics: Iterable[Topic]) -> None:
 def _has_topic_perm(user: User, codename: str, topic: Topic) -> bool:
     if not user.is_authenticated or not user.is_active or topic.pk is None:
         return False
-    return _checker(user).has_perm(codename, topic)
+    # Answers memoised beside the checker: a thread page asks the same question per post,
+    # and guardian's has_perm costs far more than a dict lookup (docs/benchmarks.md, F4).
+    checker = _checker(user)
+    memo = checker.__dict__.setdefault("_answers", {})
+    key = (codename, topic.pk)
+    if key not in memo:
+        memo[key] = checker.has_perm(codename, topic)
+    return memo[key]
 
 
 # ---------------------------------------------------------------------------------------------

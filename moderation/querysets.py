@@ -9,8 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -194,30 +194,57 @@ def moderation_queue(user: Employee) -> Queue:
 # header navigation
 
 
+# Written out once as SQL: the same query built through the ORM cost ~10 ms of Python on
+# every page (docs/benchmarks.md, F3). Table and codename names are this project's.
+NAVIGATION_SQL = """
+WITH my_topics AS (
+  SELECT g.object_pk::bigint AS topic_id
+    FROM guardian_userobjectpermission g
+    JOIN auth_permission p ON p.id = g.permission_id
+    JOIN django_content_type ct ON ct.id = p.content_type_id AND ct.id = g.content_type_id
+   WHERE g.user_id = %(user)s AND p.codename = %(codename)s
+     AND ct.app_label = 'forum' AND ct.model = 'topic'
+)
+SELECT
+  (SELECT count(*) FROM moderation_notification n
+    WHERE n.recipient_id = %(user)s AND n.read_at IS NULL),
+  EXISTS (SELECT 1 FROM my_topics),
+  (SELECT count(*) FROM moderation_report r
+     JOIN forum_post po ON po.id = r.post_id
+     JOIN forum_thread th ON th.id = po.thread_id
+    WHERE r.status = 'open'
+      AND (%(admin)s OR th.topic_id IN (SELECT topic_id FROM my_topics))),
+  EXISTS (SELECT 1 FROM accounts_employee_groups eg
+            JOIN auth_group gr ON gr.id = eg.group_id
+           WHERE eg.employee_id = %(user)s AND gr.name = %(group)s),
+  (SELECT count(*) FROM moderation_escalation e
+    WHERE e.department_id = %(unit)s AND e.status IN ('received', 'in_progress'))
+"""
+
+
 def navigation_counts(user: Employee) -> dict[str, int | bool]:
     """One query for the header: unread notifications, and for moderators and department
-    contacts whether they have a queue or inbox and how much waits in it."""
-    mod_topics = _granted_topic_ids(user.pk, permissions.MODERATE_TOPIC)
-    open_reports = Report.objects.filter(
-        _in_my_topics(user, "post__thread__topic_id"), status=Report.Status.OPEN
-    )
-    is_contact = Group.objects.filter(name=DEPARTMENT_CONTACTS_GROUP, user=user.pk)
-    inbox = Escalation.objects.filter(department_id=user.unit_id, status__in=OPEN_STATUSES)
-    row = (
-        Employee.objects.filter(pk=user.pk)
-        .annotate(
-            n_unread=_count(Notification.objects.filter(recipient=user.pk, read_at=None)),
-            n_moderates=Exists(mod_topics),
-            n_reports=_count(open_reports),
-            n_contact=Exists(is_contact),
-            n_inbox=_count(inbox),
+    contacts whether they have a queue or inbox and how much waits in it (open reports in
+    the topics they moderate, all of them for admins; open escalations to their unit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NAVIGATION_SQL,
+            {
+                "user": user.pk,
+                "unit": user.unit_id,
+                "admin": is_admin(user),
+                "codename": permissions.MODERATE_TOPIC,
+                "group": DEPARTMENT_CONTACTS_GROUP,
+            },
         )
-        .values("n_unread", "n_moderates", "n_reports", "n_contact", "n_inbox")
-        .first()
-    )
-    if row is None:
-        return {"unread": 0, "moderates": False, "reports": 0, "contact": False, "inbox": 0}
-    return {key.removeprefix("n_"): value for key, value in row.items()}
+        unread, moderates, reports, contact, inbox = cursor.fetchone()
+    return {
+        "unread": unread,
+        "moderates": moderates,
+        "reports": reports,
+        "contact": contact,
+        "inbox": inbox,
+    }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -79,3 +79,26 @@ def test_internal_notes_leak_nowhere(thread_a, post_a, moderator_a, expert, empl
         SECRET
         in client.get(reverse("moderation:consultation", args=[thread_a.pk])).content.decode()
     )
+
+
+def test_header_counts_for_each_role(
+    post_a, author, employee, moderator_a, moderator_b, topic_b, admin_user, department_contact,
+    department, django_assert_num_queries,
+):  # fmt: skip
+    services.report_post(post_a, reporter=author, reason="Feil")
+    services.escalate_thread(
+        post_a.thread, by=moderator_a, department=department, category="routine", summary="x"
+    )
+    services.hide_post(post_a, by=moderator_a, reason="Ufint")  # resolves the report
+    services.report_post(make_post(post_a.thread, employee, "Nytt"), reporter=author, reason="x")
+    with django_assert_num_queries(1):
+        counts = navigation_counts(moderator_a)
+    assert counts == {"unread": 0, "moderates": True, "reports": 1, "contact": False, "inbox": 0}
+    assert navigation_counts(moderator_b)["reports"] == 0
+    assert navigation_counts(moderator_b)["moderates"] is True
+    assert navigation_counts(admin_user)["reports"] == 1
+    assert navigation_counts(employee) == {
+        "unread": 1, "moderates": False, "reports": 0, "contact": False, "inbox": 0,
+    }  # fmt: skip
+    contact = navigation_counts(department_contact)
+    assert contact["contact"] is True and contact["inbox"] == 1 and contact["unread"] == 1
