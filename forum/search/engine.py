@@ -6,7 +6,9 @@ match (plus reading every matching row) is far too slow. The candidates are ther
 * threads whose *title* matches (small vectors, ranked, best ``TITLE_CANDIDATES``),
 * the newest ``POST_CANDIDATES`` matching visible posts (an index walk that stops early
   for common words, a GIN bitmap scan for rare ones), and
-* matching posts among the newest ``CLARIFIED_CANDIDATES`` clarified answers.
+* matching posts among the newest ``CLARIFIED_CANDIDATES`` clarified answers, and
+* for queries of several words, the opening posts of the newest threads whose title holds
+  some of the words, when title and opening post together hold them all.
 
 Only those are ranked; one row per thread survives, and ``ts_headline`` runs for the
 ``PER_PAGE`` rows shown. When a bound was reached the total is reported as "more than".
@@ -195,6 +197,9 @@ def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
 # constant and estimates how common the words are: a common word walks the newest posts
 # backwards and stops after POST_CANDIDATES matches, a rare word uses the GIN index.
 Q = "to_tsquery('norwegian'::regconfig, %(query)s)"
+Q_ANY = "to_tsquery('norwegian'::regconfig, %(any_query)s)"
+EXCLUSION_JOIN = "JOIN forum_thread th ON th.id = p.thread_id"
+EXCLUSION_CHECK = f"AND (p.search_vector || th.search_vector) @@ {Q}"
 
 SEARCH_SQL = """
 WITH visible_topic AS MATERIALIZED ({visible_topics}),
@@ -220,16 +225,30 @@ clarified_post AS (
       -- Only needed when the newest matches were cut off; otherwise they hold these too.
       AND (SELECT count(*) FROM recent_post) >= {post_limit}
 ),
+title_any AS (
+    SELECT th.id FROM forum_thread th
+    WHERE {cross} AND th.search_vector @@ {q_any} {and_filters}
+    ORDER BY th.id DESC
+    LIMIT {title_limit}
+),
+cross_post AS (
+    SELECT op.id
+    FROM title_any ta JOIN forum_thread th ON th.id = ta.id
+      JOIN forum_post op ON op.thread_id = ta.id AND op.position = 1
+    WHERE op.hidden_at IS NULL AND op.deleted_at IS NULL
+      AND (op.search_vector || th.search_vector) @@ {q}
+),
 best_post AS (
     SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
-           ts_rank(p.search_vector, {q}) AS rank
-    FROM forum_post p
-    WHERE p.id IN (SELECT id FROM recent_post UNION ALL SELECT id FROM clarified_post)
+           ts_rank(p.search_vector, {q_rank}) AS rank
+    FROM forum_post p {exclusion_join}
+    WHERE p.id IN (SELECT id FROM recent_post UNION ALL SELECT id FROM clarified_post
+                   UNION ALL SELECT id FROM cross_post) {exclusion_check}
     ORDER BY p.thread_id, rank DESC, p.id
 ),
 candidate AS (
     SELECT coalesce(bp.thread_id, tt.thread_id) AS thread_id, bp.post_id,
-           coalesce(tt.rank, 0) + coalesce(bp.rank, 0) AS relevance
+           coalesce(bp.rank, 0) AS post_rank
     FROM best_post bp FULL JOIN title_hit tt ON tt.thread_id = bp.thread_id
 ),
 clarified_thread AS MATERIALIZED (
@@ -238,7 +257,8 @@ clarified_thread AS MATERIALIZED (
     WHERE cp.hidden_at IS NULL AND cp.deleted_at IS NULL
 ),
 scored AS (
-    SELECT c.thread_id, c.post_id, th.created_at, c.relevance,
+    SELECT c.thread_id, c.post_id, th.created_at,
+           ts_rank(th.search_vector, {q_rank}) + c.post_rank AS relevance,
            c.thread_id IN (SELECT thread_id FROM clarified_thread) AS clarified,
            {has_accepted} AS accepted, th.last_activity_at
     FROM candidate c
@@ -263,8 +283,8 @@ SELECT
     (SELECT count(*) FROM title_hit) >= {title_limit}
       OR (SELECT count(*) FROM recent_post) >= {post_limit} AS more,
     pg.thread_id, pg.post_id, pg.clarified, pg.accepted, pg.score,
-    ts_headline('norwegian', {title_text}, {q}, %(title_options)s) AS title_html,
-    ts_headline('norwegian', {body_text}, {q}, %(options)s) AS snippet_html,
+    ts_headline('norwegian', {title_text}, {q_rank}, %(title_options)s) AS title_html,
+    ts_headline('norwegian', {body_text}, {q_rank}, %(options)s) AS snippet_html,
     th.kind, th.created_at, th.last_activity_at, th.reply_count,
     tp.name, tp.slug, au.id, au.name, un.name, co.name
 FROM (SELECT 1) AS one
@@ -289,6 +309,7 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
     """The one statement behind a results page (also used by the benchmark's EXPLAIN)."""
     params: dict[str, Any] = {
         "query": parsed.tsquery,
+        "any_query": parsed.any_tsquery or parsed.tsquery,
         "limit": PER_PAGE,
         "offset": (page - 1) * PER_PAGE,
         "options": HEADLINE_OPTIONS,
@@ -299,6 +320,17 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
     order, outer_order = ORDERS.get(filters.sort, ORDERS["relevance"])
     sql = SEARCH_SQL.format(
         q=Q,
+        # Ranking and highlighting count every positive word, wherever it was found.
+        q_rank=Q_ANY,
+        q_any=Q_ANY,
+        cross="true" if parsed.any_tsquery else "false",
+        # -word excludes a thread whose title holds the word, not only a post that does.
+        exclusion_join="JOIN forum_thread th ON th.id = p.thread_id"
+        if parsed.has_exclusions
+        else "",
+        exclusion_check=f"AND (p.search_vector || th.search_vector) @@ {Q}"
+        if parsed.has_exclusions
+        else "",
         visible_topics=_visible_topics(filters, params),
         in_visible_topic=IN_VISIBLE_TOPIC,
         and_filters=and_filters,

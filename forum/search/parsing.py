@@ -28,6 +28,10 @@ class ParsedQuery:
     raw: str
     tsquery: str = ""
     words: tuple[str, ...] = field(default_factory=tuple)
+    # Any of the positive items (no exclusions): finds threads whose title holds some words
+    # of the query while their opening post holds the rest. Empty for one-item queries.
+    any_tsquery: str = ""
+    has_exclusions: bool = False
     # Why there is nothing to search for: "empty", "too_short", "no_words", "only_excluded".
     problem: str | None = None
 
@@ -98,7 +102,15 @@ def parse_query(raw: str | None) -> ParsedQuery:
     if len(words_seen) == 1 and len(words_seen[0]) < 2:
         return ParsedQuery(raw=text, problem="too_short")
     parts = [group[0] if len(group) == 1 else f"({' | '.join(group)})" for group in positives]
-    return ParsedQuery(raw=text, tsquery=" & ".join(parts + negatives), words=tuple(words_seen))
+    return ParsedQuery(
+        raw=text,
+        tsquery=" & ".join(parts + negatives),
+        words=tuple(words_seen),
+        has_exclusions=bool(negatives),
+        any_tsquery=" | ".join(item for group in positives for item in group)
+        if len(positives) > 1
+        else "",
+    )
 
 
 def parse_title(raw: str | None, *, max_words: int = 12) -> tuple[str, list[str]]:

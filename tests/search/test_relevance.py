@@ -59,6 +59,15 @@ def test_minus_excludes_a_word(corpus):
     assert titles("sykmeldt -fastlege") == ["Gradert sykmelding"]
 
 
+def test_minus_excludes_a_word_in_the_title_too(corpus):
+    assert titles("sykmeldt -gradert") == ["Dialogmøte etter åtte uker"]
+
+
+def test_words_may_be_split_between_title_and_opening_post(corpus):
+    assert titles("ventetid rullestol") == ["Ventetid på hjelpemiddelsentralen"]
+    assert titles("ventetid rullestol -brukerne") == []
+
+
 def test_or_offers_alternatives(corpus):
     assert set(titles("rullestol OR arbeidsgiver")) == {
         "Rutiner for sykefraværsoppfølging",
