@@ -7,11 +7,12 @@ Every page runs a fixed number of queries whatever the number of topics, threads
 import math
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,24 +42,51 @@ def post_url(thread_id: int, position: int) -> str:
     return f"{url}?page={page_of(position)}#p{position}"
 
 
+def _kept_text(request: HttpRequest, *, status: int, heading: str, reason: str, **extra):
+    kept = [(name, request.POST[name]) for name in KEPT_FIELDS if request.POST.get(name)]
+    context = {"kept": kept, "heading": heading, "reason": reason, **extra}
+    return render(request, "forum/kept_text.html", context, status=status)
+
+
 def _write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required, but a form sent after the session expired gets its text back
-    (the login middleware would redirect and drop it)."""
+    """A write view whose refusals never drop a sent text.
+
+    Login is required, but a form sent after the session expired gets its text back (the
+    login middleware would redirect and lose it); so does a form refused with 403 or 404
+    (a thread locked or a topic closed while the person was writing).
+    """
 
     @login_not_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
+        if not request.user.is_authenticated:
+            if request.method != "POST":
+                return redirect_to_login(request.get_full_path())
+            login_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+            return _kept_text(
+                request,
+                status=403,
+                heading=_("Your session has expired"),
+                reason=_("Log in again, then send your text once more."),
+                login_url=login_url,
+            )
+        try:
             return view(request, *args, **kwargs)
-        if request.method != "POST":
-            return redirect_to_login(request.get_full_path())
-        kept = [(name, request.POST[name]) for name in KEPT_FIELDS if request.POST.get(name)]
-        return render(
-            request,
-            "forum/session_expired.html",
-            {"kept": kept, "next": request.get_full_path()},
-            status=403,
-        )
+        except PermissionDenied as exc:
+            if request.method != "POST":
+                raise
+            return _kept_text(
+                request, status=403, heading=_("This could not be sent"), reason=str(exc)
+            )
+        except Http404:
+            if request.method != "POST":
+                raise
+            return _kept_text(
+                request,
+                status=404,
+                heading=_("This could not be sent"),
+                reason=_("The thread or topic is no longer available."),
+            )
 
     return wrapper
 

@@ -279,10 +279,14 @@ def test_quote_fills_the_reply_with_the_quoted_post(other_client, thread):
         assert other_client.get(reply_url(thread), {"quote": bad}).status_code == 200
 
 
-def test_a_locked_thread_refuses_replies_with_403(other_client, moderator_client, thread):
+def test_a_locked_thread_refuses_replies_with_403_and_keeps_the_text(
+    other_client, moderator_client, thread
+):
     Thread.objects.filter(pk=thread.pk).update(locked=True)
     assert other_client.get(reply_url(thread)).status_code == 403
-    assert other_client.post(reply_url(thread), {"body": "x"}).status_code == 403
+    response = other_client.post(reply_url(thread), {"body": "Låst ute"})
+    assert response.status_code == 403
+    assert "Låst ute" in response.content.decode()
     assert moderator_client.post(reply_url(thread), {"body": "Moderator"}).status_code == 302
 
 
