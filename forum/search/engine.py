@@ -32,8 +32,9 @@ from forum.search.parsing import ParsedQuery
 PER_PAGE = 20
 MAX_PAGES = 50
 TITLE_CANDIDATES = 500
-POST_CANDIDATES = 1000
+POST_CANDIDATES = 500
 CLARIFIED_CANDIDATES = 1000
+CROSS_CANDIDATES = 200
 SIMILAR_LIMIT = 5
 
 CLARIFIED_BOOST = 2.0
@@ -229,7 +230,7 @@ title_any AS (
     SELECT th.id FROM forum_thread th
     WHERE {cross} AND th.search_vector @@ {q_any} {and_filters}
     ORDER BY th.id DESC
-    LIMIT {title_limit}
+    LIMIT {cross_limit}
 ),
 cross_post AS (
     SELECT op.id
@@ -340,6 +341,7 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
         has_accepted=HAS_ACCEPTED,
         opening_visible=OPENING_POST_VISIBLE,
         title_limit=TITLE_CANDIDATES,
+        cross_limit=CROSS_CANDIDATES,
         post_limit=POST_CANDIDATES,
         clarified_limit=CLARIFIED_CANDIDATES,
         clarified_boost=CLARIFIED_BOOST,
