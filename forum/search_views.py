@@ -16,11 +16,15 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     parsed = parse_query(form.data.get("q", "") if form.is_bound else "")
     results = None
+    timed_out = False
     if parsed.is_searchable and form.is_valid():
         page = page_number(request.GET.get("page"))
         if page > engine.MAX_PAGES:
             raise Http404(_("There is no such page."))
-        results = engine.search_threads(parsed, form.filters(), page=max(page, 1))
+        try:
+            results = engine.search_threads(parsed, form.filters(), page=max(page, 1))
+        except engine.SearchTimeout:
+            timed_out = True
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -30,6 +34,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "parsed": parsed,
             "results": results,
+            "timed_out": timed_out,
             "search_query": parsed.raw,
             "base_url": f"?{params.urlencode()}&" if params else "?",
         },
@@ -39,5 +44,8 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 def similar_threads(request: HttpRequest) -> HttpResponse:
     title, words = parse_title(request.GET.get("title"))
-    threads = engine.similar_threads(title, words)
+    try:
+        threads = engine.similar_threads(title, words)
+    except engine.SearchTimeout:
+        threads = []  # suggestions are a help, not a page: offer none this time
     return render(request, "forum/_similar_threads.html", {"threads": threads, "title": title})

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection, transaction
+import psycopg
+from django.db import OperationalError, connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -36,6 +37,7 @@ POST_CANDIDATES = 500
 CLARIFIED_CANDIDATES = 1000
 CROSS_CANDIDATES = 200
 SIMILAR_LIMIT = 5
+SEARCH_TIMEOUT_MS = 3000
 
 CLARIFIED_BOOST = 2.0
 ACCEPTED_BOOST = 1.5
@@ -355,18 +357,29 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
     return sql, params
 
 
+class SearchTimeout(Exception):
+    """The statement ran past SEARCH_TIMEOUT_MS (a plan gone wrong): say so, do not 500."""
+
+
 def _fetch(sql: str, params: dict[str, Any], *, trigram_threshold: float = 0.3) -> list[tuple]:
-    # JIT compiling these plans costs 0.4-0.6 s, far more than running them. SET LOCAL
-    # needs a transaction; no savepoint (nothing here writes). A higher trigram threshold
-    # keeps the title index from handing back thousands of near-misses to recheck.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('jit', 'off', true),"
-            " set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(trigram_threshold)],
-        )
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    # JIT compiling these plans costs 0.4-0.6 s, far more than running them. A statement
+    # timeout bounds what any query text can cost (e.g. a phrase far rarer than its words,
+    # which the planner cannot know). A higher trigram threshold keeps the title index from
+    # handing back thousands of near-misses. SET LOCAL needs a transaction.
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('jit', 'off', true),"
+                " set_config('statement_timeout', %s, true),"
+                " set_config('pg_trgm.similarity_threshold', %s, true)",
+                [str(SEARCH_TIMEOUT_MS), str(trigram_threshold)],
+            )
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    except OperationalError as error:
+        if isinstance(error.__cause__, psycopg.errors.QueryCanceled):
+            raise SearchTimeout from error
+        raise
 
 
 def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> SearchPage:

@@ -32,6 +32,7 @@ class ParsedQuery:
     # of the query while their opening post holds the rest. Empty for one-item queries.
     any_tsquery: str = ""
     has_exclusions: bool = False
+
     # Why there is nothing to search for: "empty", "too_short", "no_words", "only_excluded".
     problem: str | None = None
 
