@@ -9,6 +9,7 @@ from forum.models import Post, Thread
 from tests.browser.conftest import assert_accessible, login
 from tests.conftest import bad_input_lines
 from tests.forum.conftest import *  # noqa: F403  (the forum fixtures)
+from tests.forum.conftest import _no_rate_limit  # noqa: F401  (autouse: no star import)
 
 
 def test_browse_the_tree_to_a_topic_and_a_thread(page, employee, make_topic, other_employee):
@@ -144,6 +145,20 @@ def test_a_rejected_form_keeps_its_text(page, settings, thread, other_employee):
     assert_accessible(page)
 
 
+DOM_PROBLEMS = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll("main *")) {
+    for (const attr of el.attributes) {
+      const value = attr.value.toLowerCase().replace(/[^a-z:]/g, "");
+      if (attr.name.startsWith("on")) bad.push(el.tagName + " " + attr.name);
+      if (["href", "src", "action", "formaction"].includes(attr.name)
+          && /^(javascript|vbscript|data):/.test(value)) bad.push(el.tagName + " " + attr.value);
+    }
+  }
+  return bad;
+}"""
+
+
 def test_hostile_posts_run_no_script(page, topic, employee):
     lines = bad_input_lines("markdown-xss-payloads.txt") + bad_input_lines("blns.txt")
     thread = services.start_thread(
@@ -162,6 +177,7 @@ def test_hostile_posts_run_no_script(page, topic, employee):
         page.goto(f"{thread.get_absolute_url()}?page={number}")
         page.wait_for_load_state()
         assert page.locator("script:not([src])").count() == 0
+        assert page.evaluate(DOM_PROBLEMS) == []
     for number in (1, 2):
         page.goto(f"{topic.get_absolute_url()}?page={number}")
     assert dialogs == []
