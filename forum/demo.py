@@ -364,6 +364,7 @@ def _thread(topic: Topic, title: str, kind: str, author: Employee, bodies, rng, 
                 created_at=when,
             )
         )
+        services.mark_read(thread, employee=writer, position=position)  # writers read it
         when += timedelta(hours=rng.randint(1, 30), minutes=rng.randint(0, 59))
     if kind == Thread.Kind.QUESTION and len(posts) > 2:
         thread.solution_post = posts[1]
