@@ -25,14 +25,10 @@ class Command(BaseCommand):
             "'bench' or 'test')",
         )
         parser.add_argument(
-            "--keep-foreign-keys",
+            "--drop-indexes",
             action="store_true",
-            help="keep foreign keys during the load (slower: one check per row)",
-        )
-        parser.add_argument(
-            "--keep-indexes",
-            action="store_true",
-            help="keep secondary indexes during the load instead of building them at the end",
+            help="drop secondary indexes during the load and build them at the end (measured: "
+            "no faster at 1,000,000 posts, so off by default)",
         )
         parser.add_argument(
             "--jobs", type=int, default=2, help="parallel connections loading posts (default 2)"
@@ -66,8 +62,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 log=self.stdout.write,
                 vacuum=not options["no_vacuum"],
-                drop_foreign_keys=not options["keep_foreign_keys"],
-                drop_indexes=not options["keep_indexes"],
+                drop_indexes=options["drop_indexes"],
                 jobs=max(1, options["jobs"]),
             )
         except RuntimeError as exc:
