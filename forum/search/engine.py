@@ -201,6 +201,7 @@ def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
 # backwards and stops after POST_CANDIDATES matches, a rare word uses the GIN index.
 Q = "to_tsquery('norwegian'::regconfig, %(query)s)"
 Q_ANY = "to_tsquery('norwegian'::regconfig, %(any_query)s)"
+Q_LOOSE = "to_tsquery('norwegian'::regconfig, %(loose_query)s)"
 EXCLUSION_JOIN = "JOIN forum_thread th ON th.id = p.thread_id"
 EXCLUSION_CHECK = f"AND (p.search_vector || th.search_vector) @@ {Q}"
 
@@ -213,12 +214,7 @@ title_hit AS (
     ORDER BY rank DESC, th.id DESC
     LIMIT {title_limit}
 ),
-recent_post AS (
-    SELECT p.id FROM forum_post p {join_thread}
-    WHERE p.search_vector @@ {q} AND {visible_p} {and_filters}
-    ORDER BY p.id DESC
-    LIMIT {post_limit}
-),
+recent_post AS ({recent_post}),
 clarified_post AS (
     SELECT p.id
     FROM (SELECT post_id FROM moderation_clarifiedanswer ORDER BY id DESC
@@ -302,6 +298,29 @@ FROM (SELECT 1) AS one
 ORDER BY {outer_order}
 """
 
+RECENT_POST = """
+    SELECT p.id FROM forum_post p {join_thread}
+    WHERE p.search_vector @@ {q} AND {visible_p} {and_filters}
+    ORDER BY p.id DESC
+    LIMIT {post_limit}
+"""
+# PostgreSQL estimates a phrase like the AND of its words. A phrase much rarer than its
+# words would make it walk most of the table looking for 500 matches; so phrases look among
+# the newest PHRASE_POOL posts holding all the words (a bounded walk, or the GIN index when
+# the words are rare together), then check the phrase on those.
+RECENT_PHRASE_POST = """
+    SELECT loose.id FROM (
+        SELECT p.id, p.search_vector FROM forum_post p {join_thread}
+        WHERE p.search_vector @@ {q_loose} AND {visible_p} {and_filters}
+        ORDER BY p.id DESC
+        LIMIT {phrase_pool}
+    ) loose
+    WHERE loose.search_vector @@ {q}
+    ORDER BY loose.id DESC
+    LIMIT {post_limit}
+"""
+PHRASE_POOL = 5000
+
 ORDERS = {
     "relevance": ("score DESC, thread_id DESC", "pg.score DESC, pg.thread_id DESC"),
     "newest": ("created_at DESC, thread_id DESC", "pg.created_at DESC, pg.thread_id DESC"),
@@ -321,39 +340,41 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
     conditions = _user_filters(filters, params)
     and_filters = "".join(f" AND {c}" for c in conditions)
     order, outer_order = ORDERS.get(filters.sort, ORDERS["relevance"])
-    sql = SEARCH_SQL.format(
-        q=Q,
+    is_phrase = " <-> " in parsed.tsquery
+    params["loose_query"] = parsed.tsquery.replace(" <-> ", " & ")
+    parts = {
+        "q": Q,
+        "q_loose": Q_LOOSE,
+        "phrase_pool": PHRASE_POOL,
         # Ranking and highlighting count every positive word, wherever it was found.
-        q_rank=Q_ANY,
-        q_any=Q_ANY,
-        cross="true" if parsed.any_tsquery else "false",
+        "q_rank": Q_ANY,
+        "q_any": Q_ANY,
+        "cross": "true" if parsed.any_tsquery else "false",
         # -word excludes a thread whose title holds the word, not only a post that does.
-        exclusion_join="JOIN forum_thread th ON th.id = p.thread_id"
-        if parsed.has_exclusions
-        else "",
-        exclusion_check=f"AND (p.search_vector || th.search_vector) @@ {Q}"
-        if parsed.has_exclusions
-        else "",
-        visible_topics=_visible_topics(filters, params),
-        in_visible_topic=IN_VISIBLE_TOPIC,
-        and_filters=and_filters,
-        join_thread="JOIN forum_thread th ON th.id = p.thread_id" if conditions else "",
-        visible_p=VISIBLE_POST.format(p="p"),
-        has_clarified=HAS_CLARIFIED,
-        has_accepted=HAS_ACCEPTED,
-        opening_visible=OPENING_POST_VISIBLE,
-        title_limit=TITLE_CANDIDATES,
-        cross_limit=CROSS_CANDIDATES,
-        post_limit=POST_CANDIDATES,
-        clarified_limit=CLARIFIED_CANDIDATES,
-        clarified_boost=CLARIFIED_BOOST,
-        accepted_boost=ACCEPTED_BOOST,
-        decay=DECAY_PER_YEAR,
-        order=order,
-        outer_order=outer_order,
-        title_text="translate(th.title, U&'\\E000\\E001', '')",
-        body_text=SNIPPET_TEXT.format(col="bp.body_md"),
-    )
+        "exclusion_join": EXCLUSION_JOIN if parsed.has_exclusions else "",
+        "exclusion_check": EXCLUSION_CHECK if parsed.has_exclusions else "",
+        "visible_topics": _visible_topics(filters, params),
+        "in_visible_topic": IN_VISIBLE_TOPIC,
+        "and_filters": and_filters,
+        "join_thread": "JOIN forum_thread th ON th.id = p.thread_id" if conditions else "",
+        "visible_p": VISIBLE_POST.format(p="p"),
+        "has_clarified": HAS_CLARIFIED,
+        "has_accepted": HAS_ACCEPTED,
+        "opening_visible": OPENING_POST_VISIBLE,
+        "title_limit": TITLE_CANDIDATES,
+        "cross_limit": CROSS_CANDIDATES,
+        "post_limit": POST_CANDIDATES,
+        "clarified_limit": CLARIFIED_CANDIDATES,
+        "clarified_boost": CLARIFIED_BOOST,
+        "accepted_boost": ACCEPTED_BOOST,
+        "decay": DECAY_PER_YEAR,
+        "order": order,
+        "outer_order": outer_order,
+        "title_text": "translate(th.title, U&'\\E000\\E001', '')",
+        "body_text": SNIPPET_TEXT.format(col="bp.body_md"),
+    }
+    recent_post = (RECENT_PHRASE_POST if is_phrase else RECENT_POST).format(**parts)
+    sql = SEARCH_SQL.format(recent_post=recent_post, **parts)
     return sql, params
 
 

@@ -178,3 +178,10 @@ def test_results_are_paginated(topic, make_thread):
 
 def test_stopwords_only_find_nothing_without_error(corpus):
     assert titles("og i på") == []
+
+
+def test_a_phrase_rarer_than_its_words_is_found(topic, make_thread):
+    for n in range(30):
+        make_thread(topic, f"Sykmelding nummer {n}", "Sykmelding, og noe gradert her.")
+    make_thread(topic, "Den riktige", "Det gjelder gradert sykmelding i to uker.")
+    assert titles('"gradert sykmelding"') == ["Den riktige"]
