@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from erfaringsforum.pagination import page_number
 from forum import permissions, querysets, services
@@ -151,13 +151,13 @@ def _tree(topics: list[Topic]) -> list[dict]:
     return roots
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     topics = list(permissions.topics_visible_to(request.user, querysets.topic_tree()))
     return render(request, "forum/home.html", {"tree": _tree(topics)})
 
 
-@require_GET
+@require_safe
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     permissions.check_view_topic(request.user, topic)
@@ -204,7 +204,7 @@ def _annotate_post_rights(request: HttpRequest, thread: Thread, posts: list[Post
         )
 
 
-@require_GET
+@require_safe
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = get_object_or_404(querysets.thread_for_page(pk))
     permissions.check_view_thread(request.user, thread)
@@ -257,14 +257,14 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def post_redirect(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(querysets.post_with_thread(pk))
     permissions.check_view_thread(request.user, post.thread)
     return HttpResponseRedirect(post_url(post.thread_id, post.position))
 
 
-@require_GET
+@require_safe
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(querysets.post_with_thread(pk))
     permissions.check_view_history(request.user, post)
