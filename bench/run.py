@@ -559,7 +559,15 @@ def main() -> None:
         help="only the in-process part: SQL queries and CPU per request",
     )
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument(
+        "--docs-from",
+        metavar="JSON",
+        help="only rewrite the table in docs/benchmarks.md from a saved result",
+    )
     args = parser.parse_args()
+    if args.docs_from:
+        write_docs(markdown_table(json.loads(Path(args.docs_from).read_text(encoding="utf-8"))))
+        return
 
     configure_django(args.database_url)
     from django.core.management import call_command
