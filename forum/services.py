@@ -34,6 +34,7 @@ from forum.models import (
     ThreadViewDay,
     Topic,
 )
+from moderation.models import AuditEntry
 from moderation.permissions import can_moderate
 
 VIEW_BUCKETS = 8
@@ -339,8 +340,9 @@ def delete_post(post: Post, *, by: Employee) -> Post:
 
 
 @transaction.atomic
-def restore_post(post: Post, *, by: Employee) -> Post:
-    """Undo an author's delete. Locks the post; refreshes thread and topic counters."""
+def restore_post(post: Post, *, by: Employee, reason: str = "") -> Post:
+    """Undo an author's delete (a moderator's action). Locks the post, refreshes thread and
+    topic counters and writes a restore_post audit entry in the same transaction."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.deleted_at is None:
         return post
@@ -348,6 +350,16 @@ def restore_post(post: Post, *, by: Employee) -> Post:
     post.save(update_fields=["deleted_at"])
     thread = refresh_thread_counters(post.thread)
     refresh_topic_counters(thread.topic)
+    AuditEntry.objects.create(
+        actor=by,
+        action=AuditEntry.Action.RESTORE_POST,
+        topic=thread.topic,
+        thread=thread,
+        post=post,
+        target=f'#{post.position} "{thread.title}"'[:300],
+        reason=reason,
+        details={"undid": "author_delete"},
+    )
     return post
 
 

@@ -25,6 +25,7 @@ from forum import permissions, querysets, services
 from forum.forms import EditPostForm, ReplyForm, ThreadForm
 from forum.markdown import render_markdown
 from forum.models import Post, Thread, ThreadRead, Topic
+from moderation import services as moderation_services
 
 KEPT_FIELDS = ("title", "body", "reason")
 
@@ -397,14 +398,25 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EditPostForm(request.POST, with_title=with_title)
         preview = _preview(request, form)
         if preview is None and form.is_valid():
+            # A moderator editing someone else's post goes through moderation, which
+            # audits the edit and tells the author; authors edit through the forum.
             try:
-                services.edit_post(
-                    post,
-                    editor=request.user,
-                    body=form.cleaned_data["body"],
-                    title=form.cleaned_data.get("title"),
-                    reason=form.cleaned_data["reason"],
-                )
+                if post.author_id == request.user.pk:
+                    services.edit_post(
+                        post,
+                        editor=request.user,
+                        body=form.cleaned_data["body"],
+                        title=form.cleaned_data.get("title"),
+                        reason=form.cleaned_data["reason"],
+                    )
+                else:
+                    moderation_services.edit_post_as_moderator(
+                        post,
+                        by=request.user,
+                        body=form.cleaned_data["body"],
+                        title=form.cleaned_data.get("title"),
+                        reason=form.cleaned_data["reason"],
+                    )
             except ValidationError as exc:
                 _add_service_error(form, exc)
             else:

@@ -459,3 +459,27 @@ def test_every_bad_input_line_is_stored_and_shown_safely(corpus, employee_client
         listing = employee_client.get(topic.get_absolute_url(), {"page": page_number})
         assert listing.status_code == 200
         assert script_problems(listing.content.decode()) == []
+
+
+def test_a_moderators_edit_of_someone_elses_post_is_audited(moderator_client, thread, moderator):
+    from moderation.models import AuditEntry
+
+    post = thread.posts.get()
+    response = moderator_client.post(
+        f"/innlegg/{post.pk}/rediger/",
+        {"title": thread.title, "body": "Rettet av moderator", "reason": "personopplysninger"},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EDIT_POST)
+    assert (entry.actor, entry.post, entry.reason) == (moderator, post, "personopplysninger")
+    assert PostRevision.objects.filter(post=post).count() == 1
+
+
+def test_restoring_a_deleted_post_is_audited(moderator_client, thread, other_employee, moderator):
+    from moderation.models import AuditEntry
+
+    reply = services.post_reply(thread, author=other_employee, body="Angrer")
+    services.delete_post(reply, by=other_employee)
+    moderator_client.post(f"/innlegg/{reply.pk}/gjenopprett/")
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.RESTORE_POST)
+    assert (entry.actor, entry.post) == (moderator, reply)
