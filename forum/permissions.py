@@ -20,7 +20,7 @@ from accounts.models import Employee
 from accounts.permissions import is_admin
 from forum.models import Post, Thread, Topic
 from moderation.models import BackOfficeMembership
-from moderation.permissions import can_moderate, is_topic_staff
+from moderation.permissions import can_clarify, can_moderate, can_report, is_topic_staff
 
 User = Employee | AnonymousUser
 
@@ -106,6 +106,16 @@ def check_mark_solution(user: User, thread: Thread) -> None:
 
 def can_moderate_thread(user: User, thread: Thread) -> bool:
     return can_moderate(user, thread.topic)
+
+
+def can_report_post(user: User, post: Post) -> bool:
+    """Report a visible post written by someone else (moderation handles the report)."""
+    return can_view_thread(user, post.thread) and can_report(user, post)
+
+
+def can_clarify_in(user: User, thread: Thread) -> bool:
+    """Mark clarified answers in this thread: the topic's moderator, back-office, admins."""
+    return can_clarify(user, thread.topic)
 
 
 def can_see_post_body(user: User, post: Post) -> bool:

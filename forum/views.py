@@ -193,7 +193,13 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _annotate_post_rights(request: HttpRequest, thread: Thread, posts: list[Post]) -> None:
     user = request.user
     can_solve = permissions.can_mark_solution(user, thread)
+    can_moderate = permissions.can_moderate_thread(user, thread)
+    can_clarify = permissions.can_clarify_in(user, thread)
     for post in posts:
+        post.can_report = permissions.can_report_post(user, post)
+        post.can_hide = can_moderate and post.hidden_at is None
+        post.can_unhide = can_moderate and post.hidden_at is not None
+        post.can_clarify = can_clarify and post.is_visible
         post.can_see_body = permissions.can_see_post_body(user, post)
         post.can_edit = permissions.can_edit_post(user, post)
         post.can_delete = permissions.can_delete_post(user, post)
@@ -248,6 +254,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "num_pages": num_pages,
             "can_reply": can_reply,
+            "can_moderate": permissions.can_moderate_thread(request.user, thread),
             "form": ReplyForm() if can_reply and page == num_pages else None,
             "solution_url": (
                 reverse("forum:post-redirect", kwargs={"pk": thread.solution_post_id})

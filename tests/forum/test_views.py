@@ -483,3 +483,16 @@ def test_restoring_a_deleted_post_is_audited(moderator_client, thread, other_emp
     moderator_client.post(f"/innlegg/{reply.pk}/gjenopprett/")
     entry = AuditEntry.objects.get(action=AuditEntry.Action.RESTORE_POST)
     assert (entry.actor, entry.post) == (moderator, reply)
+
+
+def test_thread_page_links_to_moderation_for_moderators_and_reports_for_employees(
+    moderator_client, other_client, thread
+):
+    post = thread.posts.get()
+    html = moderator_client.get(thread.get_absolute_url() + "?page=1").content.decode()
+    assert f"/moderering/trad/{thread.pk}/" in html
+    assert f"/moderering/innlegg/{post.pk}/skjul/" in html
+    html = other_client.get(thread.get_absolute_url() + "?page=1").content.decode()
+    assert f"/moderering/trad/{thread.pk}/" not in html
+    assert f"/moderering/innlegg/{post.pk}/skjul/" not in html
+    assert f"/moderering/innlegg/{post.pk}/rapporter/" in html
