@@ -25,7 +25,7 @@ def encodable(value: str) -> None:
 class SubmissionKeyMixin(forms.Form):
     """A key generated when the form is first shown; a resubmission creates nothing new."""
 
-    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -35,7 +35,10 @@ class SubmissionKeyMixin(forms.Form):
     def clean_submission_key(self) -> uuid.UUID:
         # A missing or tampered key never blocks the text: it just loses the double-submit
         # protection for this one submission.
-        return self.cleaned_data.get("submission_key") or uuid.uuid4()
+        try:
+            return uuid.UUID(self.cleaned_data.get("submission_key") or "")
+        except ValueError:
+            return uuid.uuid4()
 
 
 def body_field(label: str = _("Text")) -> forms.CharField:

@@ -496,3 +496,13 @@ def test_thread_page_links_to_moderation_for_moderators_and_reports_for_employee
     assert f"/moderering/trad/{thread.pk}/" not in html
     assert f"/moderering/innlegg/{post.pk}/skjul/" not in html
     assert f"/moderering/innlegg/{post.pk}/rapporter/" in html
+
+
+def test_a_tampered_submission_key_does_not_block_the_reply(other_client, thread):
+    for key in ("not-a-uuid", "\x00", "9" * 64):
+        response = other_client.post(reply_url(thread), {"body": "Svar", "submission_key": key})
+        assert response.status_code in (302, 400)
+    assert (
+        other_client.post(reply_url(thread), {"body": "Svar", "submission_key": "abc"}).status_code
+        == 302
+    )
