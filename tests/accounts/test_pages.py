@@ -1,7 +1,8 @@
 def test_profile_shows_name_title_unit_and_county(
     employee_client, employee, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):  # session, signed-in employee, shown employee
+    # session, signed-in employee, header counts (one query), shown employee
+    with django_assert_num_queries(4):
         response = employee_client.get(employee.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
