@@ -64,7 +64,9 @@ BENCH_ARGS ?=
 BENCH_DB_ENV = export DATABASE_URL="$$($(if $(BENCH_DATABASE_URL),DATABASE_URL=$(BENCH_DATABASE_URL),unset DATABASE_URL; DB_NAME=$(BENCH_DB_NAME)) $(PY) scripts/ensure_db.py)";
 
 bench: setup  ## seed the benchmark database if empty, then measure every page that matters
-	@command -v $${WRK:-wrk} >/dev/null || { echo "wrk is needed (Debian: apt-get install wrk)."; exit 1; }
+	@command -v $${WRK:-wrk} >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is needed (Debian: sudo apt-get install wrk)."; exit 1; fi; }
 	@$(BENCH_DB_ENV) export DEBUG=1; \
 	$(PY) manage.py migrate --noinput -v 0; \
 	$(PY) manage.py seed_benchmark --posts $(BENCH_POSTS) --if-empty; \
