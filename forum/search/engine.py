@@ -205,6 +205,23 @@ Q_LOOSE = "to_tsquery('norwegian'::regconfig, %(loose_query)s)"
 EXCLUSION_JOIN = "JOIN forum_thread th ON th.id = p.thread_id"
 EXCLUSION_CHECK = f"AND (p.search_vector || th.search_vector) @@ {Q}"
 
+# Only for queries of several words (left out otherwise: less to plan).
+CROSS_CTES = """
+title_any AS (
+    SELECT th.id FROM forum_thread th
+    WHERE th.search_vector @@ {q_any} {and_filters}
+    ORDER BY th.id DESC
+    LIMIT {cross_limit}
+),
+cross_post AS (
+    SELECT op.id
+    FROM title_any ta JOIN forum_thread th ON th.id = ta.id
+      JOIN forum_post op ON op.thread_id = ta.id AND op.position = 1
+    WHERE op.hidden_at IS NULL AND op.deleted_at IS NULL
+      AND (op.search_vector || th.search_vector) @@ {q}
+),
+"""
+
 SEARCH_SQL = """
 WITH visible_topic AS MATERIALIZED ({visible_topics}),
 title_hit AS (
@@ -224,25 +241,12 @@ clarified_post AS (
       -- Only needed when the newest matches were cut off; otherwise they hold these too.
       AND (SELECT count(*) FROM recent_post) >= {post_limit}
 ),
-title_any AS (
-    SELECT th.id FROM forum_thread th
-    WHERE {cross} AND th.search_vector @@ {q_any} {and_filters}
-    ORDER BY th.id DESC
-    LIMIT {cross_limit}
-),
-cross_post AS (
-    SELECT op.id
-    FROM title_any ta JOIN forum_thread th ON th.id = ta.id
-      JOIN forum_post op ON op.thread_id = ta.id AND op.position = 1
-    WHERE op.hidden_at IS NULL AND op.deleted_at IS NULL
-      AND (op.search_vector || th.search_vector) @@ {q}
-),
-best_post AS (
+{cross_ctes}best_post AS (
     SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
            ts_rank(p.search_vector, {q_rank}) AS rank
     FROM forum_post p {exclusion_join}
     WHERE p.id IN (SELECT id FROM recent_post UNION ALL SELECT id FROM clarified_post
-                   UNION ALL SELECT id FROM cross_post) {exclusion_check}
+                   {cross_union}) {exclusion_check}
     ORDER BY p.thread_id, rank DESC, p.id
 ),
 candidate AS (
@@ -349,7 +353,6 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
         # Ranking and highlighting count every positive word, wherever it was found.
         "q_rank": Q_ANY,
         "q_any": Q_ANY,
-        "cross": "true" if parsed.any_tsquery else "false",
         # -word excludes a thread whose title holds the word, not only a post that does.
         "exclusion_join": EXCLUSION_JOIN if parsed.has_exclusions else "",
         "exclusion_check": EXCLUSION_CHECK if parsed.has_exclusions else "",
@@ -374,7 +377,13 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
         "body_text": SNIPPET_TEXT.format(col="bp.body_md"),
     }
     recent_post = (RECENT_PHRASE_POST if is_phrase else RECENT_POST).format(**parts)
-    sql = SEARCH_SQL.format(recent_post=recent_post, **parts)
+    cross = bool(parsed.any_tsquery)
+    sql = SEARCH_SQL.format(
+        recent_post=recent_post,
+        cross_ctes=CROSS_CTES.format(**parts) if cross else "",
+        cross_union="UNION ALL SELECT id FROM cross_post" if cross else "",
+        **parts,
+    )
     return sql, params
 
 
