@@ -275,6 +275,18 @@ class ThreadModeration:
     escalations: list[Escalation] = field(default_factory=list)
 
 
+def thread_moderation_summary(user: Employee, thread: Thread) -> ThreadModeration:
+    """What moderation shows at the top of a thread page, for the forum's thread view.
+
+    Two queries (the thread's clarified answers with who clarified them, and its
+    escalations with their department), plus one for the topic's staff (is a consultation
+    open). Guardian's answers come from the request's cached checker. Clarified answers past
+    their review date are marked ``under_review``; escalations open too long ``is_overdue``.
+    The per-post links (report, hide, clarify) are the forum's own ``_post.html``.
+    """
+    return thread_moderation_context(user, thread, ())
+
+
 def thread_moderation_context(user: Employee, thread: Thread, posts) -> ThreadModeration:
     """Everything moderation adds to a thread page, in at most five queries.
 

@@ -68,7 +68,7 @@ def test_report_hide_escalate_answer(
     reader = new_page()
     login(reader, author)
     go(reader, thread.get_absolute_url() + "?page=1")
-    click(reader, reader.locator("#p2-moderation").get_by_role("link", name="Report"))
+    click(reader, reader.locator("#p2").get_by_role("link", name="Report"))
     reader.get_by_label("What is wrong with this post?").fill("Svaret er feil og privat.")
     click(reader, reader.get_by_role("button", name="Send report"))
     assert reader.get_by_text("The moderator will look at the post").is_visible()
@@ -141,7 +141,7 @@ def test_consultation_and_clarified_answer(new_page, thread_a, post_a, moderator
     go(specialist, thread_a.get_absolute_url() + "?page=1")
     click(
         specialist,
-        specialist.locator("#p2-moderation").get_by_role("link", name="Mark as clarified answer"),
+        specialist.locator("#p2").get_by_role("link", name="Mark as clarified"),
     )
     specialist.get_by_label("Legal reference").fill("folketrygdloven § 8-7")
     click(specialist, specialist.get_by_role("button", name="Mark as clarified"))
