@@ -26,6 +26,7 @@ from forum.forms import EditPostForm, ReplyForm, ThreadForm
 from forum.markdown import render_markdown
 from forum.models import Post, Thread, ThreadRead, Topic
 from moderation import services as moderation_services
+from moderation.querysets import thread_moderation_summary
 
 KEPT_FIELDS = ("title", "body", "reason")
 
@@ -254,6 +255,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "num_pages": num_pages,
             "can_reply": can_reply,
+            "moderation": thread_moderation_summary(request.user, thread),
             "can_moderate": permissions.can_moderate_thread(request.user, thread),
             "form": ReplyForm() if can_reply and page == num_pages else None,
             "solution_url": (
