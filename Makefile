@@ -6,6 +6,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+TEST_WORKERS ?= 2
 DB_ENV = export DATABASE_URL="$$($(PY) scripts/ensure_db.py)";
 
 .PHONY: run test setup venv db browser messages lint check serve bench clean
@@ -21,7 +22,7 @@ test: setup browser  ## set up, then lint, migration check and the whole test su
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@$(DB_ENV) export DEBUG=1; $(PY) manage.py makemigrations --check --dry-run
-	@$(DB_ENV) $(VENV)/bin/pytest -p no:randomly $(PYTEST_ARGS)
+	@$(DB_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 setup: venv messages
 
