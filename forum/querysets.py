@@ -80,6 +80,19 @@ def threads_for_topic_list(topic: Topic, employee: Employee) -> QuerySet[Thread]
     return with_read_state(threads, employee)
 
 
+def threads_for_topic_page(
+    topic: Topic, employee: Employee, *, offset: int, limit: int
+) -> list[Thread]:
+    """One page of threads_for_topic_list: the page's ids come from the listing index alone
+    (index-only scan), and only those rows get the joins and annotations."""
+    page_ids = (
+        Thread.objects.filter(topic=topic)
+        .order_by("-pinned", "-last_activity_at", "-id")
+        .values("id")[offset : offset + limit]
+    )
+    return list(threads_for_topic_list(topic, employee).filter(pk__in=page_ids))
+
+
 def thread_for_page(pk: int) -> QuerySet[Thread]:
     """One thread with its topic and its views so far (annotated as `views`)."""
     return (
@@ -95,7 +108,7 @@ def posts_in_positions(thread: Thread, first: int, last: int) -> QuerySet[Post]:
     return (
         Post.objects.filter(thread=thread, position__gte=first, position__lte=last)
         .select_related("author__unit__county", "clarification__clarified_by", "hidden_by")
-        .order_by("position")
+        .order_by("position")[: last - first + 1]
     )
 
 

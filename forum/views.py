@@ -171,8 +171,8 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if page > num_pages:
         raise Http404(_("There is no such page."))
     offset = (page - 1) * per_page
-    threads = list(
-        querysets.threads_for_topic_list(topic, request.user)[offset : offset + per_page]
+    threads = querysets.threads_for_topic_page(
+        topic, request.user, offset=offset, limit=per_page
     )
     children = list(permissions.topics_visible_to(request.user, querysets.topic_children(topic)))
     ancestors = list(querysets.topic_ancestors(topic))
