@@ -108,9 +108,11 @@ def can_moderate_thread(user: User, thread: Thread) -> bool:
     return can_moderate(user, thread.topic)
 
 
-def can_report_post(user: User, post: Post) -> bool:
+def can_report_post(user: User, post: Post, *, visible: bool | None = None) -> bool:
     """Report a visible post written by someone else (moderation handles the report)."""
-    return can_view_thread(user, post.thread) and can_report(user, post)
+    if not (can_view_thread(user, post.thread) if visible is None else visible):
+        return False
+    return can_report(user, post)
 
 
 def can_clarify_in(user: User, thread: Thread) -> bool:
@@ -118,16 +120,28 @@ def can_clarify_in(user: User, thread: Thread) -> bool:
     return can_clarify(user, thread.topic)
 
 
-def can_see_post_body(user: User, post: Post) -> bool:
-    """Hidden and deleted posts keep their place; their text is for moderators only."""
-    return post.is_visible or can_moderate(user, post.thread.topic)
+def _moderates(user: User, post: Post, moderates: bool | None) -> bool:
+    """`moderates` is can_moderate(user, topic) computed once for a page of posts."""
+    return can_moderate(user, post.thread.topic) if moderates is None else moderates
 
 
-def can_edit_post(user: User, post: Post) -> bool:
-    """The author while the post is visible and the thread open; moderators always."""
-    if not can_view_thread(user, post.thread):
+def can_see_post_body(user: User, post: Post, *, moderates: bool | None = None) -> bool:
+    """Hidden and deleted posts keep their place; their text is for moderators only.
+
+    Per-post rules take `moderates` (can_moderate on the post's topic) when the caller has
+    computed it once for a page of posts of one thread."""
+    return post.is_visible or _moderates(user, post, moderates)
+
+
+def can_edit_post(
+    user: User, post: Post, *, moderates: bool | None = None, visible: bool | None = None
+) -> bool:
+    """The author while the post is visible and the thread open; moderators always.
+
+    `visible` is can_view_thread(user, post.thread) when the caller has checked it."""
+    if not (can_view_thread(user, post.thread) if visible is None else visible):
         return False
-    if can_moderate(user, post.thread.topic):
+    if _moderates(user, post, moderates):
         return True
     return post.author_id == user.pk and post.is_visible and not post.thread.locked
 
@@ -138,11 +152,13 @@ def check_edit_post(user: User, post: Post) -> None:
         raise PermissionDenied(_("You cannot edit this post."))
 
 
-def can_view_history(user: User, post: Post) -> bool:
+def can_view_history(
+    user: User, post: Post, *, moderates: bool | None = None, visible: bool | None = None
+) -> bool:
     """Earlier versions are for the author and the topic's moderators."""
-    if not can_view_thread(user, post.thread):
+    if not (can_view_thread(user, post.thread) if visible is None else visible):
         return False
-    return post.author_id == user.pk or can_moderate(user, post.thread.topic)
+    return post.author_id == user.pk or _moderates(user, post, moderates)
 
 
 def check_view_history(user: User, post: Post) -> None:
@@ -151,10 +167,12 @@ def check_view_history(user: User, post: Post) -> None:
         raise PermissionDenied(_("Only the author and moderators see earlier versions."))
 
 
-def can_delete_post(user: User, post: Post) -> bool:
+def can_delete_post(user: User, post: Post, *, visible: bool | None = None) -> bool:
     """Authors delete their own posts (softly); the opening post of a thread with replies
     stays, so the replies keep their context."""
-    if not can_view_thread(user, post.thread) or post.deleted_at is not None:
+    if post.deleted_at is not None:
+        return False
+    if not (can_view_thread(user, post.thread) if visible is None else visible):
         return False
     if post.author_id != user.pk or post.thread.locked:
         return False
@@ -167,9 +185,9 @@ def check_delete_post(user: User, post: Post) -> None:
         raise PermissionDenied(_("You cannot delete this post."))
 
 
-def can_restore_post(user: User, post: Post) -> bool:
+def can_restore_post(user: User, post: Post, *, moderates: bool | None = None) -> bool:
     """Moderators bring back a post its author deleted."""
-    return post.deleted_at is not None and can_moderate(user, post.thread.topic)
+    return post.deleted_at is not None and _moderates(user, post, moderates)
 
 
 def check_restore_post(user: User, post: Post) -> None:

@@ -116,6 +116,11 @@ def post_with_thread(pk: int) -> QuerySet[Post]:
     return Post.objects.filter(pk=pk).select_related("thread__topic", "author__unit__county")
 
 
+def thread_for_writing(pk: int) -> QuerySet[Thread]:
+    """One thread with its topic, without the views total a write does not show."""
+    return Thread.objects.filter(pk=pk).select_related("topic")
+
+
 def revisions_of(post: Post) -> QuerySet[PostRevision]:
     return post.revisions.select_related("replaced_by").order_by("-number")
 

@@ -130,8 +130,11 @@ def _new_post(thread: Thread, *, position: int, author, body: str, kind, key, no
     )
     # Uniqueness (position, key) is guaranteed by the locks above and by the database;
     # checking it here would only add queries. The HTML may be empty (a lone link
-    # reference definition renders to nothing); the source is what must not be.
-    post.full_clean(exclude=["body_html"], validate_unique=False, validate_constraints=False)
+    # reference definition renders to nothing); the source is what must not be. The thread
+    # and the author are rows the caller has just locked: validating them would re-read them.
+    post.full_clean(
+        exclude=["body_html", "thread", "author"], validate_unique=False, validate_constraints=False
+    )
     post.save(force_insert=True)
     return post
 
@@ -246,7 +249,9 @@ def post_reply(
     thread = (
         Thread.objects.select_for_update(of=("self",)).select_related("topic").get(pk=thread.pk)
     )
-    if kind == Post.Kind.REGULAR and not can_moderate(author, thread.topic):
+    # The cheap conditions first: asking whether the author moderates costs two queries.
+    closed = not thread.topic.is_published or thread.locked
+    if kind == Post.Kind.REGULAR and closed and not can_moderate(author, thread.topic):
         if not thread.topic.is_published:
             raise ValidationError(_("This topic is not open for posting."))
         if thread.locked:
@@ -441,18 +446,51 @@ def refresh_topic_counters(topic: Topic) -> Topic:
 # Reading --------------------------------------------------------------------------------
 
 
+def _view_upsert(thread: Thread) -> tuple[str, list]:
+    table = ThreadViewDay._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (thread_id, day, bucket, views) VALUES (%s, %s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT (thread_id, day, bucket) DO UPDATE SET views = {table}.views + 1"
+    )
+    return sql, [thread.pk, timezone.localdate(), random.randrange(VIEW_BUCKETS)]
+
+
+def _read_upsert(thread: Thread, employee: Employee, position: int) -> tuple[str, list]:
+    table = ThreadRead._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (employee_id, thread_id, last_read_position, read_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (employee_id, thread_id) DO UPDATE SET "
+        f"last_read_position = GREATEST({table}.last_read_position, "
+        "EXCLUDED.last_read_position), read_at = EXCLUDED.read_at"
+    )
+    return sql, [employee.pk, thread.pk, position, timezone.now()]
+
+
 def record_view(thread: Thread, *, viewer: Employee | None = None) -> None:
     """Count one view of the thread today.
 
     One upsert on a (thread, day, bucket) row picked at random: concurrent readers of one
     thread spread over VIEW_BUCKETS rows and never lock the thread row.
     """
-    table = ThreadViewDay._meta.db_table
+    sql, params = _view_upsert(thread)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def record_visit(thread: Thread, *, viewer: Employee, position: int) -> None:
+    """record_view and mark_read(position) in one statement (a page of a thread read).
+
+    Both upserts run as data-modifying CTEs of one INSERT, so a page view costs one round
+    trip; the locking is the same as theirs (a view bucket row, the reader's own read row).
+    """
+    if not viewer.is_authenticated or position < 1:
+        record_view(thread, viewer=viewer)
+        return
+    view_sql, view_params = _view_upsert(thread)
+    read_sql, read_params = _read_upsert(thread, viewer, position)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (thread_id, day, bucket, views) VALUES (%s, %s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (thread_id, day, bucket) DO UPDATE SET views = {table}.views + 1",
-            [thread.pk, timezone.localdate(), random.randrange(VIEW_BUCKETS)],
+            f"WITH counted AS ({view_sql} RETURNING 1) {read_sql}", view_params + read_params
         )
 
 
@@ -463,15 +501,9 @@ def mark_read(thread: Thread, *, employee: Employee, position: int) -> None:
     """
     if not employee.is_authenticated or position < 1:
         return
-    table = ThreadRead._meta.db_table
+    sql, params = _read_upsert(thread, employee, position)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (employee_id, thread_id, last_read_position, read_at) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (employee_id, thread_id) DO UPDATE SET "
-            f"last_read_position = GREATEST({table}.last_read_position, "
-            "EXCLUDED.last_read_position), read_at = EXCLUDED.read_at",
-            [employee.pk, thread.pk, position, timezone.now()],
-        )
+        cursor.execute(sql, params)
 
 
 def rerender_posts(*, batch_size: int = 500) -> int:

@@ -171,9 +171,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if page > num_pages:
         raise Http404(_("There is no such page."))
     offset = (page - 1) * per_page
-    threads = querysets.threads_for_topic_page(
-        topic, request.user, offset=offset, limit=per_page
-    )
+    threads = querysets.threads_for_topic_page(topic, request.user, offset=offset, limit=per_page)
     children = list(permissions.topics_visible_to(request.user, querysets.topic_children(topic)))
     ancestors = list(querysets.topic_ancestors(topic))
     return render(
@@ -191,25 +189,29 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _annotate_post_rights(request: HttpRequest, thread: Thread, posts: list[Post]) -> None:
+def _annotate_post_rights(request: HttpRequest, thread: Thread, posts: list[Post]) -> bool:
+    """Set each post's can_* booleans; returns can_moderate_thread. The topic-wide answers
+    are computed once for the page (the caller has checked that the thread is visible)."""
     user = request.user
     can_solve = permissions.can_mark_solution(user, thread)
-    can_moderate = permissions.can_moderate_thread(user, thread)
+    moderates = permissions.can_moderate_thread(user, thread)
     can_clarify = permissions.can_clarify_in(user, thread)
+    rights = {"moderates": moderates, "visible": True}
     for post in posts:
-        post.can_report = permissions.can_report_post(user, post)
-        post.can_hide = can_moderate and post.hidden_at is None
-        post.can_unhide = can_moderate and post.hidden_at is not None
+        post.can_report = permissions.can_report_post(user, post, visible=True)
+        post.can_hide = moderates and post.hidden_at is None
+        post.can_unhide = moderates and post.hidden_at is not None
         post.can_clarify = can_clarify and post.is_visible
-        post.can_see_body = permissions.can_see_post_body(user, post)
-        post.can_edit = permissions.can_edit_post(user, post)
-        post.can_delete = permissions.can_delete_post(user, post)
-        post.can_restore = permissions.can_restore_post(user, post)
-        post.can_view_history = permissions.can_view_history(user, post)
+        post.can_see_body = permissions.can_see_post_body(user, post, moderates=moderates)
+        post.can_edit = permissions.can_edit_post(user, post, **rights)
+        post.can_delete = permissions.can_delete_post(user, post, visible=True)
+        post.can_restore = permissions.can_restore_post(user, post, moderates=moderates)
+        post.can_view_history = permissions.can_view_history(user, post, **rights)
         post.is_solution = post.pk == thread.solution_post_id
         post.can_mark_solution = (
             can_solve and post.position > 1 and post.is_visible and not post.is_solution
         )
+    return moderates
 
 
 @require_safe
@@ -237,10 +239,8 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(_("There is no such page."))
     first = (page - 1) * per_page + 1
     posts = querysets.posts_on_page(thread, first, first + per_page - 1)
-    _annotate_post_rights(request, thread, posts)
-    services.record_view(thread, viewer=request.user)
-    if posts:
-        services.mark_read(thread, employee=request.user, position=posts[-1].position)
+    can_moderate = _annotate_post_rights(request, thread, posts)
+    services.record_visit(thread, viewer=request.user, position=posts[-1].position if posts else 0)
     can_reply = permissions.can_post_reply(request.user, thread)
     ancestors = list(querysets.topic_ancestors(thread.topic))
     return render(
@@ -256,7 +256,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "num_pages": num_pages,
             "can_reply": can_reply,
             "moderation": thread_moderation_summary(request.user, thread),
-            "can_moderate": permissions.can_moderate_thread(request.user, thread),
+            "can_moderate": can_moderate,
             "form": ReplyForm() if can_reply and page == num_pages else None,
             "solution_url": (
                 reverse("forum:post-redirect", kwargs={"pk": thread.solution_post_id})
@@ -321,7 +321,7 @@ def _quote(request: HttpRequest, thread: Thread) -> str:
 @_write_view
 @require_http_methods(["GET", "POST"])
 def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = get_object_or_404(querysets.thread_for_page(pk))
+    thread = get_object_or_404(querysets.thread_for_writing(pk))
     permissions.check_post_reply(request.user, thread)
     status, preview = 200, None
     if request.method == "POST":

@@ -239,6 +239,13 @@ def test_mark_read_only_moves_forward(thread, other_employee):
     assert ThreadRead.objects.get(employee=other_employee, thread=thread).last_read_position == 5
 
 
+def test_record_visit_counts_every_view_and_moves_the_read_mark_forward(thread, other_employee):
+    for position in (5, 3, 0):
+        services.record_visit(thread, viewer=other_employee, position=position)
+    assert sum(ThreadViewDay.objects.filter(thread=thread).values_list("views", flat=True)) == 3
+    assert ThreadRead.objects.get(employee=other_employee, thread=thread).last_read_position == 5
+
+
 def test_refresh_counters_recompute_from_rows(thread, other_employee):
     services.post_reply(thread, author=other_employee, body="Svar")
     Thread.objects.filter(pk=thread.pk).update(reply_count=99, post_count=99)
