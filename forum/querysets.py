@@ -18,8 +18,22 @@ from accounts.models import Employee
 from forum.models import Post, PostRevision, Thread, ThreadRead, ThreadViewDay, Topic
 
 PERSON = ("author__unit__county",)
-# Columns of a post that a listing never shows (bodies can be 32,000 characters).
-POST_BODIES = ("last_post__body_md", "last_post__body_html")
+# Columns of a person the pages show (components/_person.html); the rest of an employee's
+# row (password hash, e-mail, ...) is never read on a page of posts or threads.
+PERSON_COLUMNS = ("name", "unit__name", "unit__county__name")
+# A post as a page of posts shows it (components/_post.html and forum.permissions).
+POST_COLUMNS = (
+    "id", "thread_id", "position", "author_id", "kind", "body_html", "created_at", "edited_at",
+    "edit_count", "hidden_at", "deleted_at",
+    *(f"author__{column}" for column in PERSON_COLUMNS),
+    "clarification__id", "clarification__clarified_at", "clarification__clarified_by__name",
+)  # fmt: skip
+THREAD_ROW_COLUMNS = (
+    "id", "topic_id", "title", "kind", "pinned", "locked", "solution_post_id", "reply_count",
+    "post_count", "last_activity_at", "author_id", "last_post_id",
+    *(f"author__{column}" for column in PERSON_COLUMNS),
+    "last_post__author__name",
+)  # fmt: skip
 
 
 def topic_tree() -> QuerySet[Topic]:
@@ -73,7 +87,7 @@ def threads_for_topic_list(topic: Topic, employee: Employee) -> QuerySet[Thread]
     threads = (
         Thread.objects.filter(topic=topic)
         .select_related("author__unit__county", "last_post__author")
-        .defer(*POST_BODIES)
+        .only(*THREAD_ROW_COLUMNS)
         .annotate(views=Coalesce(view_totals(), Value(0)))
         .order_by("-pinned", "-last_activity_at", "-id")
     )
@@ -97,9 +111,14 @@ def thread_for_page(pk: int) -> QuerySet[Thread]:
     """One thread with its topic and its views so far (annotated as `views`)."""
     return (
         Thread.objects.filter(pk=pk)
-        .select_related("topic", "author")
+        .select_related("topic")
         .annotate(views=Coalesce(view_totals(), Value(0)))
     )
+
+
+def thread_for_writing(pk: int) -> QuerySet[Thread]:
+    """One thread with its topic, without the views total a write does not show."""
+    return Thread.objects.filter(pk=pk).select_related("topic")
 
 
 def posts_in_positions(thread: Thread, first: int, last: int) -> QuerySet[Post]:
@@ -107,18 +126,14 @@ def posts_in_positions(thread: Thread, first: int, last: int) -> QuerySet[Post]:
     the thread is."""
     return (
         Post.objects.filter(thread=thread, position__gte=first, position__lte=last)
-        .select_related("author__unit__county", "clarification__clarified_by", "hidden_by")
+        .select_related("author__unit__county", "clarification__clarified_by")
+        .only(*POST_COLUMNS)
         .order_by("position")[: last - first + 1]
     )
 
 
 def post_with_thread(pk: int) -> QuerySet[Post]:
     return Post.objects.filter(pk=pk).select_related("thread__topic", "author__unit__county")
-
-
-def thread_for_writing(pk: int) -> QuerySet[Thread]:
-    """One thread with its topic, without the views total a write does not show."""
-    return Thread.objects.filter(pk=pk).select_related("topic")
 
 
 def revisions_of(post: Post) -> QuerySet[PostRevision]:

@@ -1,11 +1,25 @@
+import hashlib
 from datetime import datetime
+from functools import cache
 
 from django import template
+from django.core.cache import cache as fragment_cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.template.defaultfilters import date as date_filter
-from django.utils import timezone
+from django.template.loader import get_template
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone, translation
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from forum.markdown import RENDERER_VERSION
 
 register = template.Library()
+
+# A fragment's key holds everything it shows, so any change makes a new key and the old
+# entry simply expires: nothing has to be invalidated.
+FRAGMENT_SECONDS = 24 * 60 * 60
+_PLACEHOLDER = 2_147_483_647
 
 
 @register.simple_tag
@@ -19,3 +33,76 @@ def timestamp(value: datetime | None) -> str:
         local.isoformat(timespec="seconds"),
         date_filter(local, "SHORT_DATETIME_FORMAT"),
     )
+
+
+@cache
+def _url_pattern(name: str, prefix: str) -> tuple[str, str]:
+    head, _sep, tail = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
+    return head, tail
+
+
+@register.simple_tag
+def pk_url(name: str, pk: int) -> str:
+    """{% url name pk %} for URLs with one integer argument, reversed once per process
+    (a page of posts has many of them)."""
+    head, tail = _url_pattern(name, get_script_prefix())
+    return f"{head}{int(pk)}{tail}"
+
+
+@register.simple_tag
+def person(employee) -> SafeString:
+    """An employee as shown next to everything they write: name, unit, county."""
+    unit = employee.unit
+    org = ""
+    if unit is not None:
+        county = unit.county
+        org = format_html(
+            '<span class="person__org">, {}{}</span>',
+            unit.name,
+            format_html(", {}", county.name) if county is not None else "",
+        )
+    return format_html(
+        '<span class="person"><a class="ds-link person__name" href="{}">{}</a>{}</span>',
+        pk_url("accounts:profile", employee.pk),
+        employee.name,
+        org,
+    )
+
+
+def _clarification(post):
+    try:
+        return post.clarification
+    except ObjectDoesNotExist:
+        return None
+
+
+def post_fragment_key(post) -> str:
+    """The cache key of a post's header: every value the fragment renders is in it."""
+    clarification = _clarification(post)
+    author = post.author
+    unit = author.unit
+    county = unit.county if unit is not None else None
+    shown = (
+        post.pk, post.position, post.kind, post.edit_count, post.edited_at, post.created_at,
+        post.hidden_at is not None, post.deleted_at is not None, post.is_solution,
+        author.pk, author.name, unit and unit.name, county and county.name,
+        clarification and (
+            clarification.pk, clarification.clarified_at, clarification.clarified_by.name
+        ),
+    )  # fmt: skip
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    language = translation.get_language()
+    zone = timezone.get_current_timezone_name()
+    return f"post:{RENDERER_VERSION}:{language}:{zone}:{post.pk}:{digest}"
+
+
+@register.simple_tag
+def post_header(post) -> SafeString:
+    """The viewer-independent part of a post (author, dates, tags, removal notice), cached
+    per post in the shared cache. post.is_solution must be set."""
+    key = post_fragment_key(post)
+    html = fragment_cache.get(key)
+    if html is None:
+        html = get_template("components/_post_header.html").render({"post": post})
+        fragment_cache.set(key, html, FRAGMENT_SECONDS)
+    return SafeString(html)
