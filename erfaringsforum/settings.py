@@ -169,12 +169,28 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "erfaringsforum",
+# The cache holds rendered fragments (posts, the topic tree) and, with REDIS_URL, sessions; the
+# workers then share one copy. Without it each process keeps its own (development, tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "erfaringsforum",
+        }
     }
-}
+    # Sessions read from the shared cache, written through to the database (an emptied
+    # cache logs nobody out). Not with per-process caches: a logout in one worker would
+    # leave the session alive in the others' copies.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "erfaringsforum",
+        }
+    }
 
 # Security headers. The CSP allows no inline script and no 'unsafe-inline' anywhere.
 CONTENT_SECURITY_POLICY = {
