@@ -1,36 +1,14 @@
 """Real concurrent connections: each worker thread opens its own database connection."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from forum import services
 from forum.models import Post, Thread
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_concurrently(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(n: int) -> None:
-        try:
-            barrier.wait()
-            results[n] = work(n)
-        except Exception as exc:  # reported by the test
-            results[n] = exc
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    return results
 
 
 def test_fifty_concurrent_replies_give_fifty_posts_and_exact_counters(thread, make_employee):

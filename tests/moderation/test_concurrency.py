@@ -1,36 +1,15 @@
 """Real concurrent connections against the staffing triggers and the escalation key."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from moderation import services
 from moderation.models import BackOfficeMembership, Escalation
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_concurrently(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(n: int) -> None:
-        try:
-            barrier.wait()
-            results[n] = work(n)
-        except Exception as exc:  # reported by the test
-            results[n] = exc
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    return results
 
 
 def test_two_transactions_cannot_each_remove_one_of_the_last_two_experts(
