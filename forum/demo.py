@@ -123,8 +123,9 @@ THREADS = {
             Q,
             "kari.nordmann",
             [
-                "Vi har flere saker der arbeidsgiver ikke møter til dialogmøte 2, selv etter "
-                "purring. Hva gjør dere?\n\n- Avlyser dere møtet?\n- Gjennomfører dere med "
+                "I sykefraværsoppfølgingen har vi flere saker der arbeidsgiver ikke møter til "
+                "dialogmøte 2, selv etter purring. Hva gjør dere?\n\n- Avlyser dere møtet?\n"
+                "- Gjennomfører dere med "
                 "bare den sykmeldte?",
                 "Vi gjennomfører møtet med den sykmeldte og dokumenterer at arbeidsgiver er "
                 "innkalt. Så følger vi opp arbeidsgiver skriftlig etterpå.",
