@@ -37,6 +37,15 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_every_manage_command_states_the_refusal_clearly():
+    result = run_manage(
+        "makemigrations", "--check", "--dry-run", env={"DEBUG": "0", "SECRET_KEY": ""}
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "Models aren't loaded yet" not in result.stderr
+
+
 def test_production_mode_refuses_a_short_secret_key():
     result = run_manage("check", env={"DEBUG": "0", "SECRET_KEY": "change-me"})
     assert result.returncode != 0
