@@ -38,8 +38,14 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 
 
 def test_every_manage_command_states_the_refusal_clearly():
-    result = run_manage(
-        "makemigrations", "--check", "--dry-run", env={"DEBUG": "0", "SECRET_KEY": ""}
+    # A bare environment, as a person's shell has before reading the README.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
