@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import DraggableMPTTAdmin
 
+from erfaringsforum.admin_helpers import ReadOnlyAdmin
 from forum.models import Post, Thread, Topic
 from moderation import services
 
@@ -153,17 +154,6 @@ class TopicAdmin(DraggableMPTTAdmin):
         self.message_user(
             request, _("%(n)d topic(s) unpublished.") % {"n": queryset.count()}, messages.SUCCESS
         )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Thread)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employee
+from erfaringsforum.admin_helpers import ReadOnlyAdmin
 from moderation import services
 from moderation.models import (
     AuditEntry,
@@ -70,17 +71,6 @@ class BackOfficeAdmin(admin.ModelAdmin):
         services.set_back_office_members(
             form.instance, members=form.cleaned_data["experts"], by=request.user
         )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(AuditEntry)
