@@ -1012,6 +1012,9 @@ def seed(
                 f"\t{stamp(key >> 60)}"
             )
 
+    # view_count holds every seeded day (none is after END); the product folds later ones.
+    views_through = END.date().isoformat()
+
     def thread_rows() -> Iterator[str]:
         for p in plans:
             last = ts(p.created + p.offsets[-1])
@@ -1019,13 +1022,15 @@ def seed(
                 f"{p.index + 1}\t{p.topic_id}\t{_copy_escape(p.title)}\t{p.author}\t{p.kind}"
                 f"\t{ts(p.created)}\t{last}\t{p.length}\t{p.length - 1}\t{p.views}"
                 f"\t{p.last_post_id}\t{'t' if p.pinned else 'f'}\t{'t' if p.locked else 'f'}"
+                f"\t{views_through}"
             )
 
     post_columns = ["id", "thread_id", "position", "author_id", "kind", "body_md", "body_html",
                     "renderer_version", "created_at"]  # fmt: skip
     thread_columns = ["id", "topic_id", "title", "author_id", "kind", "created_at",
                       "last_activity_at", "post_count", "reply_count", "view_count",
-                      "last_post_id", "pinned", "locked"]  # fmt: skip
+                      "last_post_id", "pinned", "locked",
+                      "views_counted_through"]  # fmt: skip
 
     # The bulk tables load outside one transaction: posts in `jobs` parallel connections
     # (PostgreSQL computes the generated search vector of each row, the costliest part, on

@@ -121,7 +121,11 @@ class Thread(models.Model):
     # replies. Both are kept by the write services under a lock on this row.
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
+    # Views are counted per day in ThreadViewDay (no lock on this row). view_count holds the
+    # views of every day up to views_counted_through, folded in by forum.services once a day;
+    # a page adds the few day rows after it (forum.querysets.view_totals).
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
+    views_counted_through = models.DateField(null=True, blank=True, editable=False)
     last_post = models.ForeignKey(
         "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

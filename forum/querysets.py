@@ -1,6 +1,9 @@
 """Every read the forum's pages need, each carrying its joins so templates never query."""
 
+from datetime import date
+
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     F,
@@ -12,6 +15,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
 from accounts.models import Employee
@@ -53,15 +57,20 @@ def topic_ancestors(topic: Topic) -> QuerySet[Topic]:
     return topic.get_ancestors()
 
 
-def view_totals() -> Subquery:
-    """A thread's views over all days, summed from the per-day buckets."""
-    return Subquery(
-        ThreadViewDay.objects.filter(thread=OuterRef("pk"))
+def view_totals() -> CombinedExpression:
+    """A thread's views: its folded view_count plus the day rows after views_counted_through
+    (a few days at most, read through the (thread, day, bucket) index)."""
+    recent = Subquery(
+        ThreadViewDay.objects.filter(
+            thread=OuterRef("pk"),
+            day__gt=Coalesce(OuterRef("views_counted_through"), Value(date.min)),
+        )
         .values("thread")
         .annotate(total=Sum("views"))
         .values("total")[:1],
-        output_field=IntegerField(),
+        output_field=BigIntegerField(),
     )
+    return F("view_count") + Coalesce(recent, Value(0))
 
 
 def with_read_state(threads: QuerySet[Thread], employee: Employee) -> QuerySet[Thread]:
@@ -88,7 +97,7 @@ def threads_for_topic_list(topic: Topic, employee: Employee) -> QuerySet[Thread]
         Thread.objects.filter(topic=topic)
         .select_related("author__unit__county", "last_post__author")
         .only(*THREAD_ROW_COLUMNS)
-        .annotate(views=Coalesce(view_totals(), Value(0)))
+        .annotate(views=view_totals())
         .order_by("-pinned", "-last_activity_at", "-id")
     )
     return with_read_state(threads, employee)
@@ -109,11 +118,7 @@ def threads_for_topic_page(
 
 def thread_for_page(pk: int) -> QuerySet[Thread]:
     """One thread with its topic and its views so far (annotated as `views`)."""
-    return (
-        Thread.objects.filter(pk=pk)
-        .select_related("topic")
-        .annotate(views=Coalesce(view_totals(), Value(0)))
-    )
+    return Thread.objects.filter(pk=pk).select_related("topic").annotate(views=view_totals())
 
 
 def thread_for_writing(pk: int) -> QuerySet[Thread]:

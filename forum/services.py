@@ -12,7 +12,7 @@ refresh_thread_counters / refresh_topic_counters after hiding, restoring or movi
 
 import random
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,6 +38,7 @@ from moderation.models import AuditEntry
 from moderation.permissions import can_moderate
 
 VIEW_BUCKETS = 8
+VIEWS_FOLD_LAG_DAYS = 2
 
 
 class RateLimited(ValidationError):
@@ -204,6 +205,7 @@ def start_thread(
         last_activity_at=now,
         post_count=1,
         reply_count=0,
+        views_counted_through=_views_fold_day(),  # nothing to fold before it existed
     )
     thread.full_clean(validate_unique=False, validate_constraints=False)
     thread.save(force_insert=True)
@@ -249,7 +251,7 @@ def post_reply(
     thread = (
         Thread.objects.select_for_update(of=("self",)).select_related("topic").get(pk=thread.pk)
     )
-    # The cheap conditions first: asking whether the author moderates costs two queries.
+    # The cheap conditions first: asking whether the author moderates costs a query.
     closed = not thread.topic.is_published or thread.locked
     if kind == Post.Kind.REGULAR and closed and not can_moderate(author, thread.topic):
         if not thread.topic.is_published:
@@ -446,6 +448,12 @@ def refresh_topic_counters(topic: Topic) -> Topic:
 # Reading --------------------------------------------------------------------------------
 
 
+def _views_fold_day() -> date:
+    """The last day a thread's view_count may hold. Two days back, so no request that began
+    before midnight can still be adding to a day already folded."""
+    return timezone.localdate() - timedelta(days=VIEWS_FOLD_LAG_DAYS)
+
+
 def _view_upsert(thread: Thread) -> tuple[str, list]:
     table = ThreadViewDay._meta.db_table
     sql = (
@@ -453,6 +461,29 @@ def _view_upsert(thread: Thread) -> tuple[str, list]:
         f"ON CONFLICT (thread_id, day, bucket) DO UPDATE SET views = {table}.views + 1"
     )
     return sql, [thread.pk, timezone.localdate(), random.randrange(VIEW_BUCKETS)]
+
+
+def _views_fold(thread: Thread) -> tuple[list[str], list]:
+    """A `folded AS (...)` CTE folding the thread's older day rows into view_count when one
+    is due (once a day a thread; the only time a view writes the thread row), else nothing.
+
+    The fold adds the day rows after views_counted_through up to the fold day, and only
+    where views_counted_through is still older, so two folding viewers add them once. Past
+    days' rows never change again, so view_count plus the later rows stays exact.
+    """
+    fold_day = _views_fold_day()
+    counted = thread.views_counted_through
+    if counted is not None and counted >= fold_day:
+        return [], []
+    threads, days = Thread._meta.db_table, ThreadViewDay._meta.db_table
+    cte = (
+        f"folded AS (UPDATE {threads} t SET views_counted_through = %s, "  # noqa: S608
+        f"view_count = t.view_count + (SELECT COALESCE(SUM(d.views), 0) FROM {days} d "
+        "WHERE d.thread_id = t.id AND d.day > COALESCE(t.views_counted_through, '0001-01-01') "
+        "AND d.day <= %s) WHERE t.id = %s AND (t.views_counted_through IS NULL "
+        "OR t.views_counted_through < %s) RETURNING 1)"
+    )
+    return [cte], [fold_day, fold_day, thread.pk, fold_day]
 
 
 def _read_upsert(thread: Thread, employee: Employee, position: int) -> tuple[str, list]:
@@ -470,28 +501,32 @@ def record_view(thread: Thread, *, viewer: Employee | None = None) -> None:
     """Count one view of the thread today.
 
     One upsert on a (thread, day, bucket) row picked at random: concurrent readers of one
-    thread spread over VIEW_BUCKETS rows and never lock the thread row.
+    thread spread over VIEW_BUCKETS rows and lock the thread row only for the daily fold.
     """
+    fold_ctes, fold_params = _views_fold(thread)
     sql, params = _view_upsert(thread)
+    if fold_ctes:
+        sql = f"WITH {fold_ctes[0]} {sql}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, fold_params + params)
 
 
 def record_visit(thread: Thread, *, viewer: Employee, position: int) -> None:
     """record_view and mark_read(position) in one statement (a page of a thread read).
 
-    Both upserts run as data-modifying CTEs of one INSERT, so a page view costs one round
-    trip; the locking is the same as theirs (a view bucket row, the reader's own read row).
+    Both upserts (and the daily fold, when due) run as data-modifying CTEs of one INSERT, so
+    a page view costs one round trip; the locking is the same as theirs (a view bucket row,
+    the reader's own read row).
     """
     if not viewer.is_authenticated or position < 1:
         record_view(thread, viewer=viewer)
         return
+    fold_ctes, fold_params = _views_fold(thread)
     view_sql, view_params = _view_upsert(thread)
     read_sql, read_params = _read_upsert(thread, viewer, position)
+    ctes = ", ".join([*fold_ctes, f"counted AS ({view_sql} RETURNING 1)"])
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH counted AS ({view_sql} RETURNING 1) {read_sql}", view_params + read_params
-        )
+        cursor.execute(f"WITH {ctes} {read_sql}", fold_params + view_params + read_params)
 
 
 def mark_read(thread: Thread, *, employee: Employee, position: int) -> None:

@@ -193,6 +193,12 @@ class ClarifiedAnswer(models.Model):
     post = models.OneToOneField(
         "forum.Post", on_delete=models.PROTECT, related_name="clarification"
     )
+    # The post's thread, so a thread page finds its clarified answers through an index
+    # however many there are elsewhere. Set by the database from the post on every insert
+    # and update (trigger in migration 0004), so no write path can get it wrong.
+    thread = models.ForeignKey(
+        "forum.Thread", on_delete=models.PROTECT, related_name="clarified_answers", editable=False
+    )
     clarified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -207,6 +213,12 @@ class ClarifiedAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"clarified post {self.post_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The trigger sets thread_id in the row; this keeps the object in step with it.
+        if self.thread_id is None and self.post_id is not None:
+            self.thread_id = self.post.thread_id
+        super().save(*args, **kwargs)
 
 
 class Escalation(models.Model):

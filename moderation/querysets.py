@@ -275,6 +275,14 @@ class ThreadModeration:
     escalations: list[Escalation] = field(default_factory=list)
 
 
+# What a thread page shows of its clarified answers (components/_moderation_thread.html).
+CLARIFIED_COLUMNS = (
+    "post_id", "thread_id", "clarified_by_id", "clarified_at", "legal_reference", "review_by",
+    "post__position", "post__body_html", "post__hidden_at", "post__deleted_at",
+    "clarified_by__name",
+)  # fmt: skip
+
+
 def thread_moderation_summary(user: Employee, thread: Thread) -> ThreadModeration:
     """What moderation shows at the top of a thread page, for the forum's thread view.
 
@@ -290,7 +298,7 @@ def thread_moderation_summary(user: Employee, thread: Thread) -> ThreadModeratio
 def thread_moderation_context(user: Employee, thread: Thread, posts) -> ThreadModeration:
     """Everything moderation adds to a thread page, in at most five queries.
 
-    Guardian (two queries, none for admins), the thread's clarified answers with who
+    The viewer's topic rights (one query, none for admins), the thread's clarified answers with who
     clarified them (one), its escalations with their department (one), and for the topic's
     staff whether a consultation is open plus the open report counts on the page (one each).
     Sets ``post.moderation`` (a PostModeration) on every post in `posts`. Clarified answers
@@ -304,9 +312,10 @@ def thread_moderation_context(user: Employee, thread: Thread, posts) -> ThreadMo
     today = timezone.localdate()
     clarified = list(
         ClarifiedAnswer.objects.filter(
-            post__thread=thread, post__hidden_at__isnull=True, post__deleted_at__isnull=True
+            thread=thread, post__hidden_at__isnull=True, post__deleted_at__isnull=True
         )
-        .select_related("post", "clarified_by__unit__county")
+        .select_related("post", "clarified_by")
+        .only(*CLARIFIED_COLUMNS)
         .order_by("post__position")
     )
     for answer in clarified:

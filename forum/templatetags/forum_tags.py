@@ -106,3 +106,49 @@ def post_header(post) -> SafeString:
         html = get_template("components/_post_header.html").render({"post": post})
         fragment_cache.set(key, html, FRAGMENT_SECONDS)
     return SafeString(html)
+
+
+# The per-post booleans the view sets (forum.views._annotate_post_rights) and _post.html reads.
+POST_FLAGS = (
+    "is_visible", "can_see_body", "can_edit", "can_delete", "can_restore", "can_view_history",
+    "can_mark_solution", "can_report", "can_hide", "can_unhide", "can_clarify",
+)  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply: bool):
+    """A page of posts (components/_post.html each), cached as one fragment.
+
+    The key is a digest of everything the list shows: each post's header key, its body and
+    the viewer's rights on it, and the page's reply settings. Employees with the same rights
+    on a page share one entry, and an edit, a hidden post or a new right is a new key, so
+    nothing is ever invalidated. A list with a form in it (restore, mark as the answer)
+    carries the viewer's CSRF token and is rendered for them alone, never cached.
+    """
+    template_ = get_template("components/_post.html")
+    extra = {"reply_url": reply_url, "solution_action": solution_action, "can_reply": can_reply}
+
+    def render() -> str:
+        csrf = {"csrf_token": context.get("csrf_token")}
+        return "".join(template_.render({"post": post, **extra, **csrf}) for post in posts)
+
+    if any(post.can_restore or post.can_mark_solution for post in posts):
+        return SafeString(render())
+    shown = [
+        (reply_url, solution_action, can_reply),
+        *(
+            (
+                post_fragment_key(post),
+                post.body_html if post.can_see_body else None,
+                *(getattr(post, flag) for flag in POST_FLAGS),
+            )
+            for post in posts
+        ),
+    ]
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=20).hexdigest()
+    key = f"posts:{RENDERER_VERSION}:{translation.get_language()}:{digest}"
+    html = fragment_cache.get(key)
+    if html is None:
+        html = render()
+        fragment_cache.set(key, html, FRAGMENT_SECONDS)
+    return SafeString(html)

@@ -1,11 +1,14 @@
 """Real concurrent connections: each worker thread opens its own database connection."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from forum import services
-from forum.models import Post, Thread
+from forum.models import Post, Thread, ThreadViewDay
+from forum.querysets import thread_for_page
 from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,3 +45,18 @@ def test_a_double_submitted_reply_is_stored_once(thread, other_employee):
 def test_concurrent_views_are_all_counted(thread, employee):
     run_concurrently(20, lambda n: services.record_view(thread, viewer=employee))
     assert sum(thread.view_days.values_list("views", flat=True)) == 20
+
+
+def test_concurrent_viewers_fold_the_old_days_once(thread):
+    today = timezone.localdate()
+    Thread.objects.filter(pk=thread.pk).update(views_counted_through=None, view_count=0)
+    for days_ago, views in ((400, 100), (10, 20)):
+        ThreadViewDay.objects.create(
+            thread=thread, day=today - timedelta(days=days_ago), bucket=0, views=views
+        )
+    thread.refresh_from_db()
+    results = run_concurrently(8, lambda n: services.record_view(thread))
+    assert [r for r in results if isinstance(r, Exception)] == []
+    thread = Thread.objects.get(pk=thread.pk)
+    assert thread.view_count == 120
+    assert thread_for_page(thread.pk).get().views == 128

@@ -266,3 +266,56 @@ def test_rerender_posts_updates_old_renderer_versions(thread):
 def test_a_post_that_renders_to_nothing_is_still_stored(thread, other_employee):
     post = services.post_reply(thread, author=other_employee, body="[ref]: (javascript:x)")
     assert post.body_md == "[ref]: (javascript:x)" and post.body_html == ""
+
+
+def _views_shown(thread: Thread) -> int:
+    from forum.querysets import thread_for_page
+
+    return thread_for_page(thread.pk).get().views
+
+
+def _old_views(thread: Thread, *days_ago_and_views: tuple[int, int]) -> int:
+    today = timezone.localdate()
+    for days_ago, views in days_ago_and_views:
+        ThreadViewDay.objects.create(
+            thread=thread, day=today - timedelta(days=days_ago), bucket=0, views=views
+        )
+    return sum(views for _days, views in days_ago_and_views)
+
+
+def test_a_new_thread_has_nothing_to_fold(thread):
+    assert thread.views_counted_through == timezone.localdate() - timedelta(
+        days=services.VIEWS_FOLD_LAG_DAYS
+    )
+
+
+def test_a_view_folds_older_days_into_view_count_once_and_the_total_stays_exact(
+    thread, other_employee
+):
+    # A thread from before the fold existed: nothing counted, two years of day rows.
+    Thread.objects.filter(pk=thread.pk).update(views_counted_through=None, view_count=0)
+    total = _old_views(thread, (700, 40), (30, 7), (3, 5), (2, 2), (1, 1))
+    thread.refresh_from_db()
+    assert _views_shown(thread) == total  # read path: view_count + the unfolded rows
+    services.record_visit(thread, viewer=other_employee, position=1)
+    thread.refresh_from_db()
+    assert thread.views_counted_through == timezone.localdate() - timedelta(days=2)
+    assert thread.view_count == 40 + 7 + 5 + 2  # up to the fold day, the rest stays in rows
+    assert _views_shown(thread) == total + 1
+    # A second viewer with the stale object does not fold the same days again.
+    Thread.objects.filter(pk=thread.pk).update(views_counted_through=None)
+    stale = Thread.objects.get(pk=thread.pk)
+    Thread.objects.filter(pk=thread.pk).update(
+        views_counted_through=timezone.localdate() - timedelta(days=2)
+    )
+    services.record_view(stale, viewer=other_employee)
+    thread.refresh_from_db()
+    assert thread.view_count == 54
+    assert _views_shown(thread) == total + 2
+
+
+def test_a_raw_view_row_is_counted_whatever_the_fold_state(thread):
+    """The read path sums every day row after views_counted_through: a row written past the
+    services (here today's) counts at once; one before it was folded in by the fold."""
+    ThreadViewDay.objects.create(thread=thread, day=timezone.localdate(), bucket=3, views=11)
+    assert _views_shown(thread) == 11

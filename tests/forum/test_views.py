@@ -178,10 +178,10 @@ def test_thread_query_count_is_fixed(
     topic = make_topic("Tema", parent=group)
     thread = services.start_thread(topic, author=employee, title="T", body="B", kind="question")
     add_replies(thread, other_employee, posts - 1)
-    # session, employee, thread (+views), posts, ancestors, 2 x guardian rights, count view
-    # and mark read (one statement), moderation's clarified answers and escalations, header
+    # session, employee, thread (+views), posts, ancestors, topic rights, count view and mark
+    # read (one statement), moderation's clarified answers and escalations, header
     # notifications
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = employee_client.get(thread.get_absolute_url() + "?page=last")
     assert response.status_code == 200
 
@@ -383,8 +383,8 @@ def test_edit_and_history_query_counts(
     post = thread.posts.get()
     for n in range(5):
         services.edit_post(post, editor=employee, body=f"v{n}")
-    # session, employee, post, 2 x guardian rights, ancestors, header notifications
-    with django_assert_num_queries(7):
+    # session, employee, post, topic rights, ancestors, header notifications
+    with django_assert_num_queries(6):
         assert employee_client.get(f"/innlegg/{post.pk}/rediger/").status_code == 200
     # session, employee, post, revisions, ancestors, notifications (the author needs no
     # rights lookup)

@@ -30,8 +30,8 @@ def test_the_thread_context_for_a_moderator(
     )
     posts = list(thread_a.posts.order_by("position"))
     permissions.forget_cached_perms(moderator_a)
-    # guardian x2, clarified answers, escalations, consultation?, report counts
-    with django_assert_num_queries(6):
+    # topic rights, clarified answers, escalations, consultation?, report counts
+    with django_assert_num_queries(5):
         context = thread_moderation_context(moderator_a, thread_a, posts)
     assert context.can_moderate and context.can_escalate and context.can_view_consultation
     assert [a.post_id for a in context.clarified] == [post_a.pk, overdue.pk]
@@ -46,7 +46,7 @@ def test_the_thread_context_for_an_employee_offers_only_reporting(
     thread_a, post_a, author, django_assert_num_queries
 ):
     posts = list(thread_a.posts.order_by("position"))
-    with django_assert_num_queries(4):  # guardian x2, clarified answers, escalations
+    with django_assert_num_queries(3):  # topic rights, clarified answers, escalations
         context = thread_moderation_context(author, thread_a, posts)
     assert not (context.can_moderate or context.can_clarify or context.can_view_consultation)
     own, other = posts

@@ -198,9 +198,37 @@ def test_permission_checks_are_cached_per_user_object(
     topic_a, topic_b, moderator_a, django_assert_num_queries
 ):
     permissions.forget_cached_perms(moderator_a)
-    with django_assert_num_queries(2):  # guardian: user perms, group perms
+    with django_assert_num_queries(1):  # user and group grants in one query
         permissions.prefetch_topic_perms(moderator_a, [topic_a, topic_b])
     with django_assert_num_queries(0):
         assert permissions.can_moderate(moderator_a, topic_a)
         assert not permissions.can_moderate(moderator_a, topic_b)
         assert permissions.is_topic_staff(moderator_a, topic_a)
+
+
+def test_topic_rights_match_guardians_own_checker(
+    topic_a, topic_b, moderator_a, moderator_b, make_employee
+):
+    """The one-query grants give guardian's answers, for user and for group grants."""
+    from django.contrib.auth.models import Group
+    from guardian.core import ObjectPermissionChecker
+    from guardian.shortcuts import assign_perm
+
+    group_member = make_employee("Gruppemedlem")
+    group = Group.objects.create(name="Fagnettverk")
+    group_member.groups.add(group)
+    assign_perm(permissions.VIEW_CONSULTATION, group, topic_b)
+    outsider = make_employee("Utenforstående")
+    for user in (moderator_a, moderator_b, group_member, outsider):
+        permissions.forget_cached_perms(user)
+        checker = ObjectPermissionChecker(user)
+        for topic in (topic_a, topic_b):
+            for codename in (permissions.MODERATE_TOPIC, permissions.VIEW_CONSULTATION):
+                expected = checker.has_perm(codename, topic)
+                assert permissions._has_topic_perm(user, codename, topic) is expected, (
+                    user.name,
+                    topic.name,
+                    codename,
+                )
+    assert permissions.is_back_office_member(group_member, topic_b)
+    assert not permissions.is_back_office_member(outsider, topic_b)
