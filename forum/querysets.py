@@ -6,6 +6,7 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     Case,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -20,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Employee
 from forum.models import Post, PostRevision, Thread, ThreadRead, ThreadViewDay, Topic
+from moderation.models import ClarifiedAnswer, Escalation
 
 PERSON = ("author__unit__county",)
 # Columns of a person the pages show (components/_person.html); the rest of an employee's
@@ -117,8 +119,18 @@ def threads_for_topic_page(
 
 
 def thread_for_page(pk: int) -> QuerySet[Thread]:
-    """One thread with its topic and its views so far (annotated as `views`)."""
-    return Thread.objects.filter(pk=pk).select_related("topic").annotate(views=view_totals())
+    """One thread with its topic, its views so far (annotated as `views`), and whether it has
+    clarified answers and escalations (`has_clarified`, `has_escalations`: two index probes
+    that spare most thread pages moderation's two queries for them)."""
+    return (
+        Thread.objects.filter(pk=pk)
+        .select_related("topic")
+        .annotate(
+            views=view_totals(),
+            has_clarified=Exists(ClarifiedAnswer.objects.filter(thread=OuterRef("pk"))),
+            has_escalations=Exists(Escalation.objects.filter(thread=OuterRef("pk"))),
+        )
+    )
 
 
 def thread_for_writing(pk: int) -> QuerySet[Thread]:

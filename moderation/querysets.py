@@ -310,21 +310,26 @@ def thread_moderation_context(user: Employee, thread: Thread, posts) -> ThreadMo
     can_clarify = permissions.can_clarify(user, topic)
     is_staff = permissions.can_view_consultation(user, topic)
     today = timezone.localdate()
-    clarified = list(
-        ClarifiedAnswer.objects.filter(
-            thread=thread, post__hidden_at__isnull=True, post__deleted_at__isnull=True
+    # forum.querysets.thread_for_page says whether there is anything to look for.
+    clarified = []
+    if getattr(thread, "has_clarified", True):
+        clarified = list(
+            ClarifiedAnswer.objects.filter(
+                thread=thread, post__hidden_at__isnull=True, post__deleted_at__isnull=True
+            )
+            .select_related("post", "clarified_by")
+            .only(*CLARIFIED_COLUMNS)
+            .order_by("post__position")
         )
-        .select_related("post", "clarified_by")
-        .only(*CLARIFIED_COLUMNS)
-        .order_by("post__position")
-    )
     for answer in clarified:
         answer.under_review = review_overdue(answer, today)
-    escalations = with_overdue(
-        Escalation.objects.filter(thread=thread)
-        .select_related("department")
-        .order_by("-received_at")
-    )
+    escalations = []
+    if getattr(thread, "has_escalations", True):
+        escalations = with_overdue(
+            Escalation.objects.filter(thread=thread)
+            .select_related("department")
+            .order_by("-received_at")
+        )
     has_consultation = False
     reports: dict[int, int] = {}
     if is_staff:

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from forum import services
 from forum.models import Post, PostRevision, Thread, Topic
+from moderation.models import ClarifiedAnswer, Escalation
 from tests.forum.conftest import client_for
 from tests.forum.html_check import script_problems
 
@@ -171,19 +172,30 @@ def test_a_thread_in_an_unpublished_topic_is_a_404(employee_client, thread):
 
 
 @pytest.mark.parametrize("posts", [1, 45])
+@pytest.mark.parametrize("moderated", [False, True])
 def test_thread_query_count_is_fixed(
-    employee_client, make_topic, employee, other_employee, posts, django_assert_num_queries
-):
+    employee_client, make_topic, employee, other_employee, department, posts, moderated,
+    django_assert_num_queries,
+):  # fmt: skip
     group = make_topic("Gruppe")
     topic = make_topic("Tema", parent=group)
     thread = services.start_thread(topic, author=employee, title="T", body="B", kind="question")
     add_replies(thread, other_employee, posts - 1)
-    # session, employee, thread (+views), posts, ancestors, topic rights, count view and mark
-    # read (one statement), moderation's clarified answers and escalations, header
-    # notifications
-    with django_assert_num_queries(10):
+    if moderated:
+        first = thread.posts.get(position=1)
+        ClarifiedAnswer.objects.create(post=first, clarified_by=topic.moderator)
+        Escalation.objects.create(
+            thread=thread, department=department, category="routine", summary="S",
+            escalated_by=topic.moderator,
+        )  # fmt: skip
+    # session, employee, thread (+views, has clarified answers? escalations?), posts,
+    # ancestors, topic rights, count view and mark read (one statement), header
+    # notifications; and moderation's clarified answers and escalations where there are some
+    with django_assert_num_queries(10 if moderated else 8):
         response = employee_client.get(thread.get_absolute_url() + "?page=last")
     assert response.status_code == 200
+    assert (b"clarified-answers" in response.content) is moderated
+    assert (b"escalation-status" in response.content) is moderated
 
 
 def test_the_last_page_of_a_long_thread_reads_a_position_range(

@@ -1,0 +1,62 @@
+"""The page-sized fragments (a page of posts with its links, a topic's thread rows) are keyed
+by everything they show: another viewer's rights, an edit, a hidden post or a read mark is
+never served stale."""
+
+from django.urls import reverse
+
+from forum import services
+from moderation import services as moderation_services
+from tests.forum.conftest import client_for
+
+
+def _page(client, thread) -> str:
+    response = client.get(thread.get_absolute_url() + "?page=1")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_viewer_gets_the_links_their_own_rights_give(
+    thread, employee, other_employee, moderator
+):
+    services.post_reply(thread, author=other_employee, body="Et svar")
+    first, reply = thread.posts.order_by("position")
+    edit_first = reverse("forum:post-edit", args=[first.pk])
+    edit_reply = reverse("forum:post-edit", args=[reply.pk])
+    hide_reply = reverse("moderation:hide-post", args=[reply.pk])
+    for _round in range(2):  # the second round is served from the cache
+        author_page = _page(client_for(employee), thread)
+        assert edit_first in author_page and edit_reply not in author_page
+        assert hide_reply not in author_page
+        other_page = _page(client_for(other_employee), thread)
+        assert edit_reply in other_page and edit_first not in other_page
+        moderator_page = _page(client_for(moderator), thread)
+        assert hide_reply in moderator_page
+
+
+def test_an_edit_or_a_hidden_post_shows_at_once(thread, employee, other_employee, moderator):
+    reply = services.post_reply(thread, author=other_employee, body="Første versjon")
+    reader = client_for(employee)
+    assert "Første versjon" in _page(reader, thread)
+    services.edit_post(reply, editor=other_employee, body="Andre versjon")
+    page = _page(reader, thread)
+    assert "Andre versjon" in page and "Første versjon" not in page
+    moderation_services.hide_post(reply, by=moderator, reason="Personopplysninger")
+    assert "Andre versjon" not in _page(reader, thread)
+
+
+def test_the_topic_rows_follow_the_readers_marks_and_the_counts(
+    topic, thread, employee, other_employee
+):
+    reader = client_for(other_employee)
+    listing = reader.get(topic.get_absolute_url()).content.decode()
+    assert "thread-row--unread" in listing
+    _page(reader, thread)
+    listing = reader.get(topic.get_absolute_url()).content.decode()
+    assert "thread-row--unread" not in listing
+    services.post_reply(thread, author=employee, body="Nytt svar")
+    listing = reader.get(topic.get_absolute_url()).content.decode()
+    assert "thread-row--unread" in listing  # a new post since the reader's visit
+    assert (
+        "thread-row--unread"
+        not in client_for(employee).get(topic.get_absolute_url()).content.decode()
+    )
