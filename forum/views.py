@@ -175,7 +175,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
     permissions.check_view_topic(request.user, topic)
     per_page = settings.FORUM_THREADS_PER_PAGE
     num_pages = max(1, math.ceil(topic.thread_count / per_page))
@@ -230,7 +230,9 @@ def _annotate_post_rights(request: HttpRequest, thread: Thread, posts: list[Post
 
 @require_safe
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = get_object_or_404(querysets.thread_for_page(pk))
+    thread = querysets.thread_for_page(pk)
+    if thread is None:
+        raise Http404(_("There is no such thread."))
     permissions.check_view_thread(request.user, thread)
     per_page = _posts_per_page()
     num_pages = max(1, page_of(thread.post_count))
@@ -502,7 +504,9 @@ def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
 @_write_view
 @require_POST
 def thread_solution(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = get_object_or_404(querysets.thread_for_page(pk))
+    thread = querysets.thread_for_page(pk)
+    if thread is None:
+        raise Http404(_("There is no such thread."))
     permissions.check_mark_solution(request.user, thread)
     raw = request.POST.get("post", "")
     post = None

@@ -59,4 +59,4 @@ def test_concurrent_viewers_fold_the_old_days_once(thread):
     assert [r for r in results if isinstance(r, Exception)] == []
     thread = Thread.objects.get(pk=thread.pk)
     assert thread.view_count == 120
-    assert thread_for_page(thread.pk).get().views == 128
+    assert thread_for_page(thread.pk).views == 128

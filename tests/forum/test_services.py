@@ -271,7 +271,7 @@ def test_a_post_that_renders_to_nothing_is_still_stored(thread, other_employee):
 def _views_shown(thread: Thread) -> int:
     from forum.querysets import thread_for_page
 
-    return thread_for_page(thread.pk).get().views
+    return thread_for_page(thread.pk).views
 
 
 def _old_views(thread: Thread, *days_ago_and_views: tuple[int, int]) -> int:

@@ -110,9 +110,23 @@ def test_topic_query_count_is_fixed(
     make_topic("Undertema", parent=topic)
     for n in range(threads):
         services.start_thread(topic, author=employee, title=f"T{n}", body="B", kind="question")
-    # session, employee, topic, threads, subtopics, ancestors, header notifications
-    with django_assert_num_queries(7):
+    # session, employee, topic (with its parent, the only ancestor), threads, subtopics,
+    # header notifications
+    with django_assert_num_queries(6):
         assert employee_client.get(topic.get_absolute_url()).status_code == 200
+
+
+def test_breadcrumbs_name_every_ancestor_at_any_depth(
+    employee_client, make_topic, employee, django_assert_num_queries
+):
+    root = make_topic("Rot")
+    middle = make_topic("Midten", parent=root)
+    leaf = make_topic("Bladet", parent=middle)
+    thread = services.start_thread(leaf, author=employee, title="Dypt", body="B")
+    for url in (leaf.get_absolute_url(), thread.get_absolute_url() + "?page=1"):
+        html = employee_client.get(url).content.decode()
+        crumbs = html[html.index("ds-breadcrumbs") :]
+        assert crumbs.index("Rot") < crumbs.index("Midten") < crumbs.index("Bladet"), url
 
 
 # Thread page -----------------------------------------------------------------------------
@@ -188,10 +202,10 @@ def test_thread_query_count_is_fixed(
             thread=thread, department=department, category="routine", summary="S",
             escalated_by=topic.moderator,
         )  # fmt: skip
-    # session, employee, thread (+views, has clarified answers? escalations?), posts,
-    # ancestors, topic rights, count view and mark read (one statement), header
+    # session, employee, thread (+topic and its parent, views, has clarified answers?
+    # escalations?), posts, topic rights, count view and mark read (one statement), header
     # notifications; and moderation's clarified answers and escalations where there are some
-    with django_assert_num_queries(10 if moderated else 8):
+    with django_assert_num_queries(9 if moderated else 7):
         response = employee_client.get(thread.get_absolute_url() + "?page=last")
     assert response.status_code == 200
     assert (b"clarified-answers" in response.content) is moderated
