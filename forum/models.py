@@ -123,7 +123,7 @@ class Thread(models.Model):
     reply_count = models.PositiveIntegerField(_("replies"), default=0)
     # Views are counted per day in ThreadViewDay (no lock on this row). view_count holds the
     # views of every day up to views_counted_through, folded in by forum.services once a day;
-    # a page adds the few day rows after it (forum.querysets.view_totals).
+    # a page adds the few day rows after it (forum.querysets.VIEWS_SQL).
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
     views_counted_through = models.DateField(null=True, blank=True, editable=False)
     last_post = models.ForeignKey(

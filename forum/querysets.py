@@ -1,43 +1,23 @@
 """Every read the forum's pages need, each carrying its joins so templates never query."""
 
 import functools
-from datetime import date
 
 from django.db import connection
-from django.db.models import (
-    BigIntegerField,
-    BooleanField,
-    Case,
-    F,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from accounts.models import County, Employee, Unit
 from forum.models import Post, PostRevision, Thread, ThreadRead, ThreadViewDay, Topic
 from moderation.models import ClarifiedAnswer, Escalation
 
-PERSON = ("author__unit__county",)
-# Columns of a person the pages show (components/_person.html); the rest of an employee's
-# row (password hash, e-mail, ...) is never read on a page of posts or threads.
-PERSON_COLUMNS = ("name", "unit__name", "unit__county__name")
 # A post as a page of posts shows it (components/_post.html and forum.permissions).
 POST_FIELDS = (
     "id", "thread_id", "position", "author_id", "kind", "body_html", "created_at", "edited_at",
     "edit_count", "hidden_at", "deleted_at",
 )  # fmt: skip
-THREAD_ROW_COLUMNS = (
+# A thread as a topic's list shows it (components/_thread_rows.html).
+THREAD_ROW_FIELDS = (
     "id", "topic_id", "title", "kind", "pinned", "locked", "solution_post_id", "reply_count",
     "post_count", "last_activity_at", "author_id", "last_post_id",
-    *(f"author__{column}" for column in PERSON_COLUMNS),
-    "last_post__author__name",
 )  # fmt: skip
 
 
@@ -64,70 +44,12 @@ def topic_ancestors(topic: Topic) -> list[Topic]:
     return list(topic.get_ancestors())
 
 
-def view_totals() -> CombinedExpression:
-    """A thread's views: its folded view_count plus the day rows after views_counted_through
-    (a few days at most, read through the (thread, day, bucket) index)."""
-    recent = Subquery(
-        ThreadViewDay.objects.filter(
-            thread=OuterRef("pk"),
-            day__gt=Coalesce(OuterRef("views_counted_through"), Value(date.min)),
-        )
-        .values("thread")
-        .annotate(total=Sum("views"))
-        .values("total")[:1],
-        output_field=BigIntegerField(),
-    )
-    return F("view_count") + Coalesce(recent, Value(0))
-
-
-def with_read_state(threads: QuerySet[Thread], employee: Employee) -> QuerySet[Thread]:
-    """Annotate last_read_position (0 when never opened) and has_unread."""
-    last_read = ThreadRead.objects.filter(thread=OuterRef("pk"), employee_id=employee.pk).values(
-        "last_read_position"
-    )[:1]
-    threads = threads.annotate(
-        last_read_position=Coalesce(Subquery(last_read, output_field=IntegerField()), Value(0))
-    )
-    return threads.annotate(
-        has_unread=Case(
-            When(post_count__gt=F("last_read_position"), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
-
-
-def threads_for_topic_list(topic: Topic, employee: Employee) -> QuerySet[Thread]:
-    """A topic's threads as the topic page lists them: pinned first, then newest activity
-    (the thread_topic_listing index), with author, last poster, views and read state."""
-    threads = (
-        Thread.objects.filter(topic=topic)
-        .select_related("author__unit__county", "last_post__author")
-        .only(*THREAD_ROW_COLUMNS)
-        .annotate(views=view_totals())
-        .order_by("-pinned", "-last_activity_at", "-id")
-    )
-    return with_read_state(threads, employee)
-
-
-def threads_for_topic_page(
-    topic: Topic, employee: Employee, *, offset: int, limit: int
-) -> list[Thread]:
-    """One page of threads_for_topic_list: the page's ids come from the listing index alone
-    (index-only scan), and only those rows get the joins and annotations."""
-    page_ids = (
-        Thread.objects.filter(topic=topic)
-        .order_by("-pinned", "-last_activity_at", "-id")
-        .values("id")[offset : offset + limit]
-    )
-    return list(threads_for_topic_list(topic, employee).filter(pk__in=page_ids))
-
-
-# The two reads of every thread page are plain SQL built once per process from the models'
-# columns: compiling them through the ORM cost 2.5-3 ms of CPU each per page (docs/
-# benchmarks.md, F10), more than PostgreSQL spends running them. Rows become model objects
-# through Model.from_db, as the ORM's own rows do. tests/forum/test_querysets.py checks that
-# they return what the equivalent ORM querysets return.
+# The reads of the busiest pages (a topic's threads, a thread and its posts) are plain SQL
+# built once per process from the models' columns: compiling them through the ORM cost
+# 2.5-3 ms of CPU each per page (docs/benchmarks.md, F10), more than PostgreSQL spends
+# running them. Rows become model objects through Model.from_db, as the ORM's own rows do;
+# tests/forum/test_querysets.py checks that each returns what the equivalent ORM queryset
+# returns.
 
 
 def _columns(model, alias: str, names: tuple[str, ...] | None = None) -> tuple[list[str], str]:
@@ -138,17 +60,123 @@ def _columns(model, alias: str, names: tuple[str, ...] | None = None) -> tuple[l
     return fields, ", ".join(f'{alias}."{name}"' for name in fields)
 
 
+def _person_columns(alias: str) -> tuple[list[list[str]], str]:
+    """An employee as pages show one (components/_person.html): employee, unit, county
+    columns, under aliases `alias`, `alias`_u, `alias`_c."""
+    groups, selects = [], []
+    for model, suffix, names in (
+        (Employee, "", ("id", "name", "unit_id")),
+        (Unit, "_u", ("id", "name", "county_id")),
+        (County, "_c", ("id", "name")),
+    ):
+        fields, select = _columns(model, alias + suffix, names)
+        groups.append(fields)
+        selects.append(select)
+    return groups, ", ".join(selects)
+
+
+def _person_joins(alias: str, employee_id: str, *, outer: bool = False) -> str:
+    join = "LEFT JOIN" if outer else "JOIN"
+    return (
+        f"{join} {Employee._meta.db_table} {alias} ON {alias}.id = {employee_id} "
+        f"LEFT JOIN {Unit._meta.db_table} {alias}_u ON {alias}_u.id = {alias}.unit_id "
+        f"LEFT JOIN {County._meta.db_table} {alias}_c ON {alias}_c.id = {alias}_u.county_id"
+    )
+
+
+def _split(row: tuple, groups: list[list[str]]) -> tuple[list[tuple], tuple]:
+    """A row cut into one slice per column group, and what follows them."""
+    slices, start = [], 0
+    for fields in groups:
+        slices.append(row[start : start + len(fields)])
+        start += len(fields)
+    return slices, row[start:]
+
+
+def _person(groups: list[list[str]], rows: list[tuple]) -> Employee | None:
+    """The Employee of _person_columns' slices, with its unit and county (None if absent)."""
+    (employee_fields, unit_fields, county_fields), (employee, unit, county) = groups, rows
+    if employee[0] is None:
+        return None
+    alias = connection.alias
+    person = Employee.from_db(alias, employee_fields, employee)
+    person_unit = None
+    if unit[0] is not None:
+        person_unit = Unit.from_db(alias, unit_fields, unit)
+        person_unit._state.fields_cache["county"] = (
+            County.from_db(alias, county_fields, county) if county[0] is not None else None
+        )
+    person._state.fields_cache["unit"] = person_unit
+    return person
+
+
+# The views of a thread: its folded view_count plus the day rows after views_counted_through
+# (a few days at most, read through the (thread, day, bucket) index). "t" is the thread.
+VIEWS_SQL = f"""t.view_count + COALESCE((
+    SELECT SUM(d.views) FROM {ThreadViewDay._meta.db_table} d
+     WHERE d.thread_id = t.id AND d.day > COALESCE(t.views_counted_through, '0001-01-01')), 0)"""  # noqa: S608
+
+
+@functools.cache
+def _topic_page_sql() -> tuple[str, list[list[str]]]:
+    thread_fields, thread_select = _columns(Thread, "t", THREAD_ROW_FIELDS)
+    groups, selects = [thread_fields], [thread_select]
+    for alias in ("a", "lpa"):
+        person = _person_columns(alias)
+        groups += person[0]
+        selects.append(person[1])
+    sql = f"""
+        SELECT {", ".join(selects)}, {VIEWS_SQL},
+               COALESCE((SELECT r.last_read_position FROM {ThreadRead._meta.db_table} r
+                          WHERE r.thread_id = t.id AND r.employee_id = %s), 0)
+          FROM (SELECT id FROM {Thread._meta.db_table} WHERE topic_id = %s
+                 ORDER BY pinned DESC, last_activity_at DESC, id DESC
+                 LIMIT %s OFFSET %s) page
+          JOIN {Thread._meta.db_table} t ON t.id = page.id
+          {_person_joins("a", "t.author_id")}
+          LEFT JOIN {Post._meta.db_table} lp ON lp.id = t.last_post_id
+          {_person_joins("lpa", "lp.author_id", outer=True)}
+         ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC
+    """  # noqa: S608  (identifiers from the models, the values parameters)
+    return sql, groups
+
+
+def threads_for_topic_page(
+    topic: Topic, employee: Employee, *, offset: int, limit: int
+) -> list[Thread]:
+    """One page of a topic's threads as the topic page lists them: pinned first, then newest
+    activity. The page's ids come from the thread_topic_listing index alone (index-only
+    scan); only those rows get their author (unit, county), last poster, views
+    (`views`) and the employee's read state (`last_read_position`, 0 when never opened, and
+    `has_unread`). One query."""
+    sql, groups = _topic_page_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [employee.pk, topic.pk, limit, offset])
+        rows = cursor.fetchall()
+    threads = []
+    for row in rows:
+        slices, extra = _split(row, groups)
+        thread = Thread.from_db(connection.alias, groups[0], slices[0])
+        thread._state.fields_cache["author"] = _person(groups[1:4], slices[1:4])
+        last_post = None
+        if thread.last_post_id is not None:
+            last_post = Post.from_db(connection.alias, ["id"], [thread.last_post_id])
+            last_post._state.fields_cache["author"] = _person(groups[4:7], slices[4:7])
+        thread._state.fields_cache["last_post"] = last_post
+        thread.topic = topic
+        thread.views, thread.last_read_position = extra
+        thread.has_unread = thread.post_count > thread.last_read_position
+        threads.append(thread)
+    return threads
+
+
 @functools.cache
 def _thread_page_sql() -> tuple[str, list[str], list[str]]:
     thread_fields, thread_select = _columns(Thread, "t")
     topic_fields, topic_select = _columns(Topic, "tp")
     _fields, parent_select = _columns(Topic, "pa")
     sql = f"""
-        SELECT {thread_select}, {topic_select}, {parent_select},
-               t.view_count + COALESCE((
-                   SELECT SUM(d.views) FROM {ThreadViewDay._meta.db_table} d
-                    WHERE d.thread_id = t.id
-                      AND d.day > COALESCE(t.views_counted_through, '0001-01-01')), 0),
+        SELECT {thread_select}, {topic_select}, {parent_select}, {VIEWS_SQL},
                EXISTS (SELECT 1 FROM {ClarifiedAnswer._meta.db_table} c
                         WHERE c.thread_id = t.id),
                EXISTS (SELECT 1 FROM {Escalation._meta.db_table} e WHERE e.thread_id = t.id)
@@ -161,8 +189,7 @@ def _thread_page_sql() -> tuple[str, list[str], list[str]]:
 
 
 def thread_for_page(pk: int) -> Thread | None:
-    """One thread with its topic (and the topic's parent), its views so far (`views`, as
-    view_totals() counts them),
+    """One thread with its topic (and the topic's parent), its views so far (`views`),
     and whether it has clarified answers and escalations (`has_clarified`,
     `has_escalations`: two index probes that spare most thread pages moderation's two
     queries for them); None when there is no such thread. One query."""
@@ -201,28 +228,22 @@ def revisions_of(post: Post) -> QuerySet[PostRevision]:
 @functools.cache
 def _posts_page_sql() -> tuple[str, list[list[str]]]:
     post_fields, post_select = _columns(Post, "p", POST_FIELDS)
-    author_fields, author_select = _columns(Employee, "a", ("id", "name", "unit_id"))
-    unit_fields, unit_select = _columns(Unit, "u", ("id", "name", "county_id"))
-    county_fields, county_select = _columns(County, "c", ("id", "name"))
+    author_groups, author_select = _person_columns("a")
     clarified_fields, clarified_select = _columns(
         ClarifiedAnswer, "ca", ("id", "post_id", "clarified_by_id", "clarified_at")
     )
     by_fields, by_select = _columns(Employee, "cb", ("id", "name"))
     sql = f"""
-        SELECT {post_select}, {author_select}, {unit_select}, {county_select},
-               {clarified_select}, {by_select}
+        SELECT {post_select}, {author_select}, {clarified_select}, {by_select}
           FROM {Post._meta.db_table} p
-          JOIN {Employee._meta.db_table} a ON a.id = p.author_id
-          LEFT JOIN {Unit._meta.db_table} u ON u.id = a.unit_id
-          LEFT JOIN {County._meta.db_table} c ON c.id = u.county_id
+          {_person_joins("a", "p.author_id")}
           LEFT JOIN {ClarifiedAnswer._meta.db_table} ca ON ca.post_id = p.id
           LEFT JOIN {Employee._meta.db_table} cb ON cb.id = ca.clarified_by_id
          WHERE p.thread_id = %s AND p.position >= %s AND p.position <= %s
          ORDER BY p.position
          LIMIT %s
     """  # noqa: S608  (identifiers from the models, the values parameters)
-    groups = [post_fields, author_fields, unit_fields, county_fields, clarified_fields, by_fields]
-    return sql, groups
+    return sql, [post_fields, *author_groups, clarified_fields, by_fields]
 
 
 def posts_on_page(thread: Thread, first: int, last: int) -> list[Post]:
@@ -236,27 +257,15 @@ def posts_on_page(thread: Thread, first: int, last: int) -> list[Post]:
     alias = connection.alias
     posts = []
     for row in rows:
-        values, start = [], 0
-        for fields in groups:
-            values.append(row[start : start + len(fields)])
-            start += len(fields)
-        post_row, author_row, unit_row, county_row, clarified_row, by_row = values
-        post = Post.from_db(alias, groups[0], post_row)
-        author = Employee.from_db(alias, groups[1], author_row)
-        unit = Unit.from_db(alias, groups[2], unit_row) if unit_row[0] is not None else None
-        if unit is not None:
-            county = None
-            if county_row[0] is not None:
-                county = County.from_db(alias, groups[3], county_row)
-            unit._state.fields_cache["county"] = county
-        author._state.fields_cache["unit"] = unit
+        slices, _rest = _split(row, groups)
+        post = Post.from_db(alias, groups[0], slices[0])
+        post._state.fields_cache["author"] = _person(groups[1:4], slices[1:4])
         clarification = None
-        if clarified_row[0] is not None:
-            clarification = ClarifiedAnswer.from_db(alias, groups[4], clarified_row)
+        if slices[4][0] is not None:
+            clarification = ClarifiedAnswer.from_db(alias, groups[4], slices[4])
             clarification._state.fields_cache["clarified_by"] = Employee.from_db(
-                alias, groups[5], by_row
+                alias, groups[5], slices[5]
             )
-        post._state.fields_cache["author"] = author
         post._state.fields_cache["clarification"] = clarification
         post._state.fields_cache["thread"] = thread
         posts.append(post)

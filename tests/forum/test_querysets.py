@@ -1,16 +1,48 @@
-"""The thread page's two reads are plain SQL (forum.querysets); they must return exactly what
-the equivalent ORM querysets return, whatever the rows hold."""
+"""The busiest pages' reads (a topic's threads, a thread, its posts) are plain SQL
+(forum.querysets); each must return exactly what the equivalent ORM queryset returns."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Employee
 from forum import querysets, services
-from forum.models import Post, Thread, ThreadViewDay
+from forum.models import Post, Thread, ThreadRead, ThreadViewDay
 from moderation import services as moderation_services
 from moderation.models import ClarifiedAnswer, Escalation
+
+# The ORM's own reads of the same rows, the reference the plain SQL must equal.
+
+
+def orm_views():
+    recent = Subquery(
+        ThreadViewDay.objects.filter(
+            thread=OuterRef("pk"),
+            day__gt=Coalesce(OuterRef("views_counted_through"), Value(date.min)),
+        )
+        .values("thread")
+        .annotate(total=Sum("views"))
+        .values("total")[:1],
+        output_field=BigIntegerField(),
+    )
+    return F("view_count") + Coalesce(recent, Value(0))
+
+
+def orm_topic_page(topic, employee, offset, limit):
+    last_read = ThreadRead.objects.filter(thread=OuterRef("pk"), employee_id=employee.pk)
+    return list(
+        Thread.objects.filter(topic=topic)
+        .select_related("author__unit__county", "last_post__author")
+        .annotate(
+            views=orm_views(),
+            last_read_position=Coalesce(
+                Subquery(last_read.values("last_read_position")[:1]), Value(0)
+            ),
+        )
+        .order_by("-pinned", "-last_activity_at", "-id")[offset : offset + limit]
+    )
 
 
 def test_thread_for_page_equals_the_orm_read(thread, department, moderator):
@@ -29,7 +61,7 @@ def test_thread_for_page_equals_the_orm_read(thread, department, moderator):
         expected = (
             Thread.objects.select_related("topic__parent")
             .annotate(
-                views=querysets.view_totals(),
+                views=orm_views(),
                 has_clarified=Exists(ClarifiedAnswer.objects.filter(thread=OuterRef("pk"))),
                 has_escalations=Exists(Escalation.objects.filter(thread=OuterRef("pk"))),
             )
@@ -85,3 +117,42 @@ def test_posts_on_page_equals_the_orm_read(
     assert first.author.unit is None and first.author.pk == employee.pk
     assert isinstance(first.author, Employee)
     assert querysets.posts_on_page(thread, 40, 59) == []
+
+
+def test_threads_for_topic_page_equals_the_orm_read(
+    topic, employee, other_employee, django_assert_num_queries
+):
+    threads = [
+        services.start_thread(topic, author=other_employee, title=f"Tråd {n}", body="B")
+        for n in range(7)
+    ]
+    other_employee.unit = None
+    other_employee.save()
+    services.post_reply(threads[2], author=employee, body="Svar")
+    services.mark_read(threads[3], employee=employee, position=1)
+    Thread.objects.filter(pk=threads[4].pk).update(pinned=True)
+    ThreadViewDay.objects.create(thread=threads[5], day=timezone.localdate(), bucket=2, views=9)
+    for offset, limit in ((0, 3), (3, 3), (6, 3), (9, 3)):
+        expected = orm_topic_page(topic, employee, offset, limit)
+        with django_assert_num_queries(1):
+            got = querysets.threads_for_topic_page(topic, employee, offset=offset, limit=limit)
+            shown = [  # everything a row shows, without another query
+                (t.author.name, t.author.unit, t.last_post and t.last_post.author.name) for t in got
+            ]
+        assert [t.pk for t in got] == [t.pk for t in expected]
+        for thread, ref, (author_name, unit, poster) in zip(got, expected, shown, strict=True):
+            for field in querysets.THREAD_ROW_FIELDS:
+                assert getattr(thread, field) == getattr(ref, field), field
+            assert (thread.views, thread.last_read_position) == (
+                ref.views, ref.last_read_position,
+            )  # fmt: skip
+            assert thread.has_unread == (ref.post_count > ref.last_read_position)
+            assert (author_name, unit, poster) == (
+                ref.author.name, ref.author.unit, ref.last_post.author.name,
+            )  # fmt: skip
+    first_page = querysets.threads_for_topic_page(topic, employee, offset=0, limit=10)
+    assert first_page[0].pk == threads[4].pk  # pinned first
+    by_pk = {t.pk: t for t in first_page}
+    assert by_pk[threads[5].pk].views == 9
+    assert not by_pk[threads[2].pk].has_unread  # the employee replied: read to the end
+    assert not by_pk[threads[3].pk].has_unread and by_pk[threads[6].pk].has_unread
