@@ -4,13 +4,18 @@ from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import Employee
+from accounts.querysets import employee_for_request
 
 
 class EmployeeLoadingMixin:
     """Load the signed-in employee with unit and county in one query: every page shows them."""
 
     def get_user(self, user_id):
-        employee = Employee.objects.select_related("unit__county").filter(pk=user_id).first()
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        employee = employee_for_request(pk)
         return employee if employee and self.user_can_authenticate(employee) else None
 
 

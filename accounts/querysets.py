@@ -1,8 +1,114 @@
-from django.db.models import QuerySet
+import functools
 
-from accounts.models import Employee
+from django.db import connection
+from django.db.models import Model, QuerySet
+
+from accounts.models import County, Employee, Unit
 
 
 def employees_for_display() -> QuerySet[Employee]:
     """Employees with the unit and county every name on a page is shown with."""
     return Employee.objects.select_related("unit__county")
+
+
+# Plain SQL reads build their rows into model objects with these (forum.querysets, and
+# employee_for_request below): the ORM's compilation of a few fixed queries cost more CPU
+# per page than PostgreSQL spends running them (docs/benchmarks.md, F10).
+
+
+def select_columns(
+    model: type[Model], alias: str, names: tuple[str, ...] | None = None
+) -> tuple[list[str], str]:
+    """The attnames of a model's concrete fields (or `names`) and their SELECT list."""
+    fields = [f.attname for f in model._meta.concrete_fields]
+    if names is not None:
+        fields = [name for name in fields if name in names]
+    return fields, ", ".join(f'{alias}."{name}"' for name in fields)
+
+
+def person_columns(alias: str) -> tuple[list[list[str]], str]:
+    """An employee as pages show one (components/_person.html): employee, unit, county
+    columns, under aliases `alias`, `alias`_u, `alias`_c."""
+    groups, selects = [], []
+    for model, suffix, names in (
+        (Employee, "", ("id", "name", "unit_id")),
+        (Unit, "_u", ("id", "name", "county_id")),
+        (County, "_c", ("id", "name")),
+    ):
+        fields, select = select_columns(model, alias + suffix, names)
+        groups.append(fields)
+        selects.append(select)
+    return groups, ", ".join(selects)
+
+
+def person_joins(alias: str, employee_id: str, *, outer: bool = False) -> str:
+    join = "LEFT JOIN" if outer else "JOIN"
+    return (
+        f"{join} {Employee._meta.db_table} {alias} ON {alias}.id = {employee_id} "
+        f"LEFT JOIN {Unit._meta.db_table} {alias}_u ON {alias}_u.id = {alias}.unit_id "
+        f"LEFT JOIN {County._meta.db_table} {alias}_c ON {alias}_c.id = {alias}_u.county_id"
+    )
+
+
+def split_row(row: tuple, groups: list[list[str]]) -> tuple[list[tuple], tuple]:
+    """A row cut into one slice per column group, and what follows them."""
+    slices, start = [], 0
+    for fields in groups:
+        slices.append(row[start : start + len(fields)])
+        start += len(fields)
+    return slices, row[start:]
+
+
+def person_from_row(groups: list[list[str]], rows: list[tuple]) -> Employee | None:
+    """The Employee of person_columns' slices, with its unit and county (None if absent)."""
+    (employee_fields, unit_fields, county_fields), (employee, unit, county) = groups, rows
+    if employee[0] is None:
+        return None
+    alias = connection.alias
+    person = Employee.from_db(alias, employee_fields, employee)
+    person_unit = None
+    if unit[0] is not None:
+        person_unit = Unit.from_db(alias, unit_fields, unit)
+        person_unit._state.fields_cache["county"] = (
+            County.from_db(alias, county_fields, county) if county[0] is not None else None
+        )
+    person._state.fields_cache["unit"] = person_unit
+    return person
+
+
+@functools.cache
+def _request_employee_sql() -> tuple[str, list[list[str]]]:
+    groups, selects = [], []
+    for model, alias in ((Employee, "e"), (Unit, "u"), (County, "c")):
+        fields, select = select_columns(model, alias)
+        groups.append(fields)
+        selects.append(select)
+    sql = f"""
+        SELECT {", ".join(selects)}
+          FROM {Employee._meta.db_table} e
+          LEFT JOIN {Unit._meta.db_table} u ON u.id = e.unit_id
+          LEFT JOIN {County._meta.db_table} c ON c.id = u.county_id
+         WHERE e.id = %s
+    """  # noqa: S608  (identifiers from the models, the id a parameter)
+    return sql, groups
+
+
+def employee_for_request(pk: int) -> Employee | None:
+    """The signed-in employee (every column) with unit and county, which every page shows:
+    one query per request, run by accounts.backends."""
+    sql, groups = _request_employee_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    slices, _rest = split_row(row, groups)
+    alias = connection.alias
+    employee = Employee.from_db(alias, groups[0], slices[0])
+    unit = None
+    if slices[1][0] is not None:
+        unit = Unit.from_db(alias, groups[1], slices[1])
+        county = County.from_db(alias, groups[2], slices[2]) if slices[2][0] is not None else None
+        unit._state.fields_cache["county"] = county
+    employee._state.fields_cache["unit"] = unit
+    return employee

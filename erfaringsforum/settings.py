@@ -185,6 +185,7 @@ if REDIS_URL:
     # leave the session alive in the others' copies.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
+    SESSION_ENGINE = "erfaringsforum.sessions"  # Django's db store, read with plain SQL
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

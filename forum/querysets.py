@@ -5,7 +5,14 @@ import functools
 from django.db import connection
 from django.db.models import QuerySet
 
-from accounts.models import County, Employee, Unit
+from accounts.models import Employee
+from accounts.querysets import (
+    person_columns,
+    person_from_row,
+    person_joins,
+    select_columns,
+    split_row,
+)
 from forum.models import Post, PostRevision, Thread, ThreadRead, ThreadViewDay, Topic
 from moderation.models import ClarifiedAnswer, Escalation
 
@@ -47,67 +54,9 @@ def topic_ancestors(topic: Topic) -> list[Topic]:
 # The reads of the busiest pages (a topic's threads, a thread and its posts) are plain SQL
 # built once per process from the models' columns: compiling them through the ORM cost
 # 2.5-3 ms of CPU each per page (docs/benchmarks.md, F10), more than PostgreSQL spends
-# running them. Rows become model objects through Model.from_db, as the ORM's own rows do;
-# tests/forum/test_querysets.py checks that each returns what the equivalent ORM queryset
-# returns.
-
-
-def _columns(model, alias: str, names: tuple[str, ...] | None = None) -> tuple[list[str], str]:
-    """The attnames of a model's concrete fields (or `names`) and their SELECT list."""
-    fields = [f.attname for f in model._meta.concrete_fields]
-    if names is not None:
-        fields = [name for name in fields if name in names]
-    return fields, ", ".join(f'{alias}."{name}"' for name in fields)
-
-
-def _person_columns(alias: str) -> tuple[list[list[str]], str]:
-    """An employee as pages show one (components/_person.html): employee, unit, county
-    columns, under aliases `alias`, `alias`_u, `alias`_c."""
-    groups, selects = [], []
-    for model, suffix, names in (
-        (Employee, "", ("id", "name", "unit_id")),
-        (Unit, "_u", ("id", "name", "county_id")),
-        (County, "_c", ("id", "name")),
-    ):
-        fields, select = _columns(model, alias + suffix, names)
-        groups.append(fields)
-        selects.append(select)
-    return groups, ", ".join(selects)
-
-
-def _person_joins(alias: str, employee_id: str, *, outer: bool = False) -> str:
-    join = "LEFT JOIN" if outer else "JOIN"
-    return (
-        f"{join} {Employee._meta.db_table} {alias} ON {alias}.id = {employee_id} "
-        f"LEFT JOIN {Unit._meta.db_table} {alias}_u ON {alias}_u.id = {alias}.unit_id "
-        f"LEFT JOIN {County._meta.db_table} {alias}_c ON {alias}_c.id = {alias}_u.county_id"
-    )
-
-
-def _split(row: tuple, groups: list[list[str]]) -> tuple[list[tuple], tuple]:
-    """A row cut into one slice per column group, and what follows them."""
-    slices, start = [], 0
-    for fields in groups:
-        slices.append(row[start : start + len(fields)])
-        start += len(fields)
-    return slices, row[start:]
-
-
-def _person(groups: list[list[str]], rows: list[tuple]) -> Employee | None:
-    """The Employee of _person_columns' slices, with its unit and county (None if absent)."""
-    (employee_fields, unit_fields, county_fields), (employee, unit, county) = groups, rows
-    if employee[0] is None:
-        return None
-    alias = connection.alias
-    person = Employee.from_db(alias, employee_fields, employee)
-    person_unit = None
-    if unit[0] is not None:
-        person_unit = Unit.from_db(alias, unit_fields, unit)
-        person_unit._state.fields_cache["county"] = (
-            County.from_db(alias, county_fields, county) if county[0] is not None else None
-        )
-    person._state.fields_cache["unit"] = person_unit
-    return person
+# running them. Rows become model objects through Model.from_db (accounts.querysets' row
+# helpers), as the ORM's own rows do; tests/forum/test_querysets.py checks that each
+# returns what the equivalent ORM queryset returns.
 
 
 # The views of a thread: its folded view_count plus the day rows after views_counted_through
@@ -119,10 +68,10 @@ VIEWS_SQL = f"""t.view_count + COALESCE((
 
 @functools.cache
 def _topic_page_sql() -> tuple[str, list[list[str]]]:
-    thread_fields, thread_select = _columns(Thread, "t", THREAD_ROW_FIELDS)
+    thread_fields, thread_select = select_columns(Thread, "t", THREAD_ROW_FIELDS)
     groups, selects = [thread_fields], [thread_select]
     for alias in ("a", "lpa"):
-        person = _person_columns(alias)
+        person = person_columns(alias)
         groups += person[0]
         selects.append(person[1])
     sql = f"""
@@ -133,9 +82,9 @@ def _topic_page_sql() -> tuple[str, list[list[str]]]:
                  ORDER BY pinned DESC, last_activity_at DESC, id DESC
                  LIMIT %s OFFSET %s) page
           JOIN {Thread._meta.db_table} t ON t.id = page.id
-          {_person_joins("a", "t.author_id")}
+          {person_joins("a", "t.author_id")}
           LEFT JOIN {Post._meta.db_table} lp ON lp.id = t.last_post_id
-          {_person_joins("lpa", "lp.author_id", outer=True)}
+          {person_joins("lpa", "lp.author_id", outer=True)}
          ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC
     """  # noqa: S608  (identifiers from the models, the values parameters)
     return sql, groups
@@ -155,13 +104,13 @@ def threads_for_topic_page(
         rows = cursor.fetchall()
     threads = []
     for row in rows:
-        slices, extra = _split(row, groups)
+        slices, extra = split_row(row, groups)
         thread = Thread.from_db(connection.alias, groups[0], slices[0])
-        thread._state.fields_cache["author"] = _person(groups[1:4], slices[1:4])
+        thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4])
         last_post = None
         if thread.last_post_id is not None:
             last_post = Post.from_db(connection.alias, ["id"], [thread.last_post_id])
-            last_post._state.fields_cache["author"] = _person(groups[4:7], slices[4:7])
+            last_post._state.fields_cache["author"] = person_from_row(groups[4:7], slices[4:7])
         thread._state.fields_cache["last_post"] = last_post
         thread.topic = topic
         thread.views, thread.last_read_position = extra
@@ -172,9 +121,9 @@ def threads_for_topic_page(
 
 @functools.cache
 def _thread_page_sql() -> tuple[str, list[str], list[str]]:
-    thread_fields, thread_select = _columns(Thread, "t")
-    topic_fields, topic_select = _columns(Topic, "tp")
-    _fields, parent_select = _columns(Topic, "pa")
+    thread_fields, thread_select = select_columns(Thread, "t")
+    topic_fields, topic_select = select_columns(Topic, "tp")
+    _fields, parent_select = select_columns(Topic, "pa")
     sql = f"""
         SELECT {thread_select}, {topic_select}, {parent_select}, {VIEWS_SQL},
                EXISTS (SELECT 1 FROM {ClarifiedAnswer._meta.db_table} c
@@ -227,16 +176,16 @@ def revisions_of(post: Post) -> QuerySet[PostRevision]:
 
 @functools.cache
 def _posts_page_sql() -> tuple[str, list[list[str]]]:
-    post_fields, post_select = _columns(Post, "p", POST_FIELDS)
-    author_groups, author_select = _person_columns("a")
-    clarified_fields, clarified_select = _columns(
+    post_fields, post_select = select_columns(Post, "p", POST_FIELDS)
+    author_groups, author_select = person_columns("a")
+    clarified_fields, clarified_select = select_columns(
         ClarifiedAnswer, "ca", ("id", "post_id", "clarified_by_id", "clarified_at")
     )
-    by_fields, by_select = _columns(Employee, "cb", ("id", "name"))
+    by_fields, by_select = select_columns(Employee, "cb", ("id", "name"))
     sql = f"""
         SELECT {post_select}, {author_select}, {clarified_select}, {by_select}
           FROM {Post._meta.db_table} p
-          {_person_joins("a", "p.author_id")}
+          {person_joins("a", "p.author_id")}
           LEFT JOIN {ClarifiedAnswer._meta.db_table} ca ON ca.post_id = p.id
           LEFT JOIN {Employee._meta.db_table} cb ON cb.id = ca.clarified_by_id
          WHERE p.thread_id = %s AND p.position >= %s AND p.position <= %s
@@ -257,9 +206,9 @@ def posts_on_page(thread: Thread, first: int, last: int) -> list[Post]:
     alias = connection.alias
     posts = []
     for row in rows:
-        slices, _rest = _split(row, groups)
+        slices, _rest = split_row(row, groups)
         post = Post.from_db(alias, groups[0], slices[0])
-        post._state.fields_cache["author"] = _person(groups[1:4], slices[1:4])
+        post._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4])
         clarification = None
         if slices[4][0] is not None:
             clarification = ClarifiedAnswer.from_db(alias, groups[4], slices[4])
