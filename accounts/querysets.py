@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 
 from accounts.models import County, Employee, Unit
+from erfaringsforum.db import prepared_cursor
 
 
 def employees_for_display() -> QuerySet[Employee]:
@@ -97,7 +98,7 @@ def employee_for_request(pk: int) -> Employee | None:
     """The signed-in employee (every column) with unit and county, which every page shows:
     one query per request, run by accounts.backends."""
     sql, groups = _request_employee_sql()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:

@@ -7,8 +7,10 @@ Django's cached_db store instead, which reads sessions from the cache.
 """
 
 from django.contrib.sessions.backends import db
-from django.db import connections, router
+from django.db import router
 from django.utils import timezone
+
+from erfaringsforum.db import prepared_cursor
 
 
 class SessionStore(db.SessionStore):
@@ -16,7 +18,7 @@ class SessionStore(db.SessionStore):
         model = self.model
         using = router.db_for_read(model)
         table = model._meta.db_table
-        with connections[using].cursor() as cursor:
+        with prepared_cursor(using) as cursor:
             cursor.execute(
                 f"SELECT session_key, session_data, expire_date FROM {table} "  # noqa: S608
                 "WHERE session_key = %s AND expire_date > %s",

@@ -111,6 +111,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The fixed page queries run as prepared statements (erfaringsforum/db.py); 0 behind a
+# transaction-pooling connection pooler.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+if DB_PREPARED_STATEMENTS:
+    # psycopg prepares only where asked (prepare=True) while a threshold is set; Django's
+    # own cursors bind on the client and are never prepared.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Employee"

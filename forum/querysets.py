@@ -13,6 +13,7 @@ from accounts.querysets import (
     select_columns,
     split_row,
 )
+from erfaringsforum.db import prepared_cursor
 from forum.models import Post, PostRevision, Thread, ThreadRead, ThreadViewDay, Topic
 from moderation.models import ClarifiedAnswer, Escalation
 
@@ -99,7 +100,7 @@ def threads_for_topic_page(
     (`views`) and the employee's read state (`last_read_position`, 0 when never opened, and
     `has_unread`). One query."""
     sql, groups = _topic_page_sql()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [employee.pk, topic.pk, limit, offset])
         rows = cursor.fetchall()
     threads = []
@@ -143,7 +144,7 @@ def thread_for_page(pk: int) -> Thread | None:
     `has_escalations`: two index probes that spare most thread pages moderation's two
     queries for them); None when there is no such thread. One query."""
     sql, thread_fields, topic_fields = _thread_page_sql()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
@@ -200,7 +201,7 @@ def posts_on_page(thread: Thread, first: int, last: int) -> list[Post]:
     thread is, with their authors (unit, county) and clarifications, knowing their thread:
     the page renders them without another query. Only POST_FIELDS are loaded."""
     sql, groups = _posts_page_sql()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [thread.pk, first, last, last - first + 1])
         rows = cursor.fetchall()
     alias = connection.alias

@@ -16,13 +16,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.db import prepared_cursor
 from forum.markdown import RENDERER_VERSION, render_markdown
 from forum.models import (
     BODY_MAX_LENGTH,
@@ -507,7 +508,7 @@ def record_view(thread: Thread, *, viewer: Employee | None = None) -> None:
     sql, params = _view_upsert(thread)
     if fold_ctes:
         sql = f"WITH {fold_ctes[0]} {sql}"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, fold_params + params)
 
 
@@ -525,7 +526,7 @@ def record_visit(thread: Thread, *, viewer: Employee, position: int) -> None:
     view_sql, view_params = _view_upsert(thread)
     read_sql, read_params = _read_upsert(thread, viewer, position)
     ctes = ", ".join([*fold_ctes, f"counted AS ({view_sql} RETURNING 1)"])
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"WITH {ctes} {read_sql}", fold_params + view_params + read_params)
 
 
@@ -537,7 +538,7 @@ def mark_read(thread: Thread, *, employee: Employee, position: int) -> None:
     if not employee.is_authenticated or position < 1:
         return
     sql, params = _read_upsert(thread, employee, position)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
 
 

@@ -24,13 +24,13 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
 
 from accounts.models import Employee
 from accounts.permissions import is_admin, is_department_contact
+from erfaringsforum.db import prepared_cursor
 from forum.models import Post, Thread, Topic
 
 User = Employee | AnonymousUser
@@ -91,7 +91,7 @@ def _topic_perms(user: Employee) -> set[tuple[str, str]]:
     perms = getattr(user, "_topic_perms", None)
     if perms is None:
         content_type = ContentType.objects.get_for_model(Topic)  # cached per process
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_TOPIC_PERMS_SQL, {"user": user.pk, "ct": content_type.pk})
             perms = {(str(object_pk), codename) for object_pk, codename in cursor.fetchall()}
         user._topic_perms = perms

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -29,6 +28,7 @@ from guardian.models import UserObjectPermission
 
 from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP, is_admin
+from erfaringsforum.db import prepared_cursor
 from forum.models import Post, Thread, Topic
 from moderation import permissions
 from moderation.models import (
@@ -226,7 +226,7 @@ def navigation_counts(user: Employee) -> dict[str, int | bool]:
     """One query for the header: unread notifications, and for moderators and department
     contacts whether they have a queue or inbox and how much waits in it (open reports in
     the topics they moderate, all of them for admins; open escalations to their unit)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             NAVIGATION_SQL,
             {

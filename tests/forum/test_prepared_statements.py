@@ -1,0 +1,37 @@
+"""The fixed page queries run as prepared statements (erfaringsforum/db.py), logged like any
+other query; DB_PREPARED_STATEMENTS=0 (for transaction-pooling poolers) turns that off."""
+
+from django.db import connection
+
+from erfaringsforum.db import prepared_cursor
+
+
+def _prepared() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {" ".join(row[0].split()) for row in cursor.fetchall()}
+
+
+def test_a_statement_is_prepared_once_and_counted(db, django_assert_num_queries):
+    sql = "SELECT %s::int + 1 AS prepared_probe"
+    with django_assert_num_queries(2):
+        for n in (1, 2):
+            with prepared_cursor() as cursor:
+                cursor.execute(sql, [n])
+                assert cursor.fetchone() == (n + 1,)
+    assert "SELECT $1::int + 1 AS prepared_probe" in _prepared()
+
+
+def test_the_switch_turns_preparing_off(db, settings):
+    settings.DB_PREPARED_STATEMENTS = False
+    with prepared_cursor() as cursor:
+        cursor.execute("SELECT %s::int + 2 AS unprepared_probe", [1])
+        assert cursor.fetchone() == (3,)
+    assert not any("unprepared_probe" in statement for statement in _prepared())
+
+
+def test_a_thread_page_reads_through_prepared_statements(employee_client, thread):
+    assert employee_client.get(thread.get_absolute_url() + "?page=1").status_code == 200
+    prepared = _prepared()
+    assert any("FROM forum_post p" in statement for statement in prepared)
+    assert any("FROM django_session" in statement for statement in prepared)
