@@ -60,19 +60,28 @@ def split_row(row: tuple, groups: list[list[str]]) -> tuple[list[tuple], tuple]:
     return slices, row[start:]
 
 
-def person_from_row(groups: list[list[str]], rows: list[tuple]) -> Employee | None:
-    """The Employee of person_columns' slices, with its unit and county (None if absent)."""
+def person_from_row(
+    groups: list[list[str]], rows: list[tuple], seen: dict | None = None
+) -> Employee | None:
+    """The Employee of person_columns' slices, with its unit and county (None if absent).
+    `seen` (one dict per page of rows) shares one object per employee, unit and county."""
     (employee_fields, unit_fields, county_fields), (employee, unit, county) = groups, rows
     if employee[0] is None:
         return None
+    seen = {} if seen is None else seen
+    key = (Employee, employee)
+    if key in seen:
+        return seen[key]
     alias = connection.alias
-    person = Employee.from_db(alias, employee_fields, employee)
+    person = seen[key] = Employee.from_db(alias, employee_fields, employee)
     person_unit = None
     if unit[0] is not None:
-        person_unit = Unit.from_db(alias, unit_fields, unit)
-        person_unit._state.fields_cache["county"] = (
-            County.from_db(alias, county_fields, county) if county[0] is not None else None
-        )
+        person_unit = seen.get((Unit, unit))
+        if person_unit is None:
+            person_unit = seen[(Unit, unit)] = Unit.from_db(alias, unit_fields, unit)
+            person_unit._state.fields_cache["county"] = (
+                County.from_db(alias, county_fields, county) if county[0] is not None else None
+            )
     person._state.fields_cache["unit"] = person_unit
     return person
 

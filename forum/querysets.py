@@ -70,11 +70,10 @@ VIEWS_SQL = f"""t.view_count + COALESCE((
 @functools.cache
 def _topic_page_sql() -> tuple[str, list[list[str]]]:
     thread_fields, thread_select = select_columns(Thread, "t", THREAD_ROW_FIELDS)
-    groups, selects = [thread_fields], [thread_select]
-    for alias in ("a", "lpa"):
-        person = person_columns(alias)
-        groups += person[0]
-        selects.append(person[1])
+    author_groups, author_select = person_columns("a")
+    poster_fields, poster_select = select_columns(Employee, "lpa", ("id", "name"))
+    groups = [thread_fields, *author_groups, poster_fields]
+    selects = [thread_select, author_select, poster_select]
     sql = f"""
         SELECT {", ".join(selects)}, {VIEWS_SQL},
                COALESCE((SELECT r.last_read_position FROM {ThreadRead._meta.db_table} r
@@ -85,7 +84,7 @@ def _topic_page_sql() -> tuple[str, list[list[str]]]:
           JOIN {Thread._meta.db_table} t ON t.id = page.id
           {person_joins("a", "t.author_id")}
           LEFT JOIN {Post._meta.db_table} lp ON lp.id = t.last_post_id
-          {person_joins("lpa", "lp.author_id", outer=True)}
+          LEFT JOIN {Employee._meta.db_table} lpa ON lpa.id = lp.author_id
          ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC
     """  # noqa: S608  (identifiers from the models, the values parameters)
     return sql, groups
@@ -96,22 +95,24 @@ def threads_for_topic_page(
 ) -> list[Thread]:
     """One page of a topic's threads as the topic page lists them: pinned first, then newest
     activity. The page's ids come from the thread_topic_listing index alone (index-only
-    scan); only those rows get their author (unit, county), last poster, views
+    scan); only those rows get their author (unit, county), last poster (name), views
     (`views`) and the employee's read state (`last_read_position`, 0 when never opened, and
     `has_unread`). One query."""
     sql, groups = _topic_page_sql()
     with prepared_cursor() as cursor:
         cursor.execute(sql, [employee.pk, topic.pk, limit, offset])
         rows = cursor.fetchall()
-    threads = []
+    threads, seen = [], {}
     for row in rows:
         slices, extra = split_row(row, groups)
         thread = Thread.from_db(connection.alias, groups[0], slices[0])
-        thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4])
+        thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
         last_post = None
-        if thread.last_post_id is not None:
+        if thread.last_post_id is not None:  # the template shows the last poster's name
             last_post = Post.from_db(connection.alias, ["id"], [thread.last_post_id])
-            last_post._state.fields_cache["author"] = person_from_row(groups[4:7], slices[4:7])
+            last_post._state.fields_cache["author"] = Employee.from_db(
+                connection.alias, groups[4], slices[4]
+            )
         thread._state.fields_cache["last_post"] = last_post
         thread.topic = topic
         thread.views, thread.last_read_position = extra
@@ -205,11 +206,11 @@ def posts_on_page(thread: Thread, first: int, last: int) -> list[Post]:
         cursor.execute(sql, [thread.pk, first, last, last - first + 1])
         rows = cursor.fetchall()
     alias = connection.alias
-    posts = []
+    posts, seen = [], {}
     for row in rows:
         slices, _rest = split_row(row, groups)
         post = Post.from_db(alias, groups[0], slices[0])
-        post._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4])
+        post._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
         clarification = None
         if slices[4][0] is not None:
             clarification = ClarifiedAnswer.from_db(alias, groups[4], slices[4])

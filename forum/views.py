@@ -186,7 +186,11 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("There is no such page."))
     offset = (page - 1) * per_page
     threads = querysets.threads_for_topic_page(topic, request.user, offset=offset, limit=per_page)
-    children = list(permissions.topics_visible_to(request.user, querysets.topic_children(topic)))
+    children = []
+    if not topic.is_leaf_node():  # the tree fields say so: no query for a leaf topic
+        children = list(
+            permissions.topics_visible_to(request.user, querysets.topic_children(topic))
+        )
     ancestors = list(querysets.topic_ancestors(topic))
     return render(
         request,

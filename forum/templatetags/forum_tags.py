@@ -1,6 +1,6 @@
 import hashlib
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from django import template
 from django.core.cache import cache as fragment_cache
@@ -182,4 +182,19 @@ def thread_rows(threads) -> SafeString:
     if html is None:
         html = get_template("components/_thread_rows.html").render({"threads": threads})
         fragment_cache.set(key, html, FRAGMENT_SECONDS)
+    return SafeString(html)
+
+
+@lru_cache(maxsize=1024)
+def _pagination_html(page: int, num_pages: int, base_url: str, language: str) -> str:
+    return get_template("components/_pagination.html").render(
+        {"page": page, "num_pages": num_pages, "base_url": base_url}
+    )
+
+
+@register.simple_tag
+def pagination(page: int, num_pages: int, base_url: str) -> SafeString:
+    """components/_pagination.html, rendered once per process for each (page, number of
+    pages, base URL, language): it shows nothing else."""
+    html = _pagination_html(int(page), int(num_pages), str(base_url), translation.get_language())
     return SafeString(html)

@@ -60,3 +60,19 @@ def test_the_topic_rows_follow_the_readers_marks_and_the_counts(
         "thread-row--unread"
         not in client_for(employee).get(topic.get_absolute_url()).content.decode()
     )
+
+
+def test_pagination_is_rendered_per_page_and_language():
+    from django.utils import translation
+
+    from forum.templatetags.forum_tags import pagination
+
+    with translation.override("en"):
+        third = pagination(3, 10, "?q=a&")
+        assert 'href="?q=a&amp;page=2" rel="prev">Previous' in third
+        assert 'aria-current="page" href="?q=a&amp;page=3"' in third
+        assert 'href="?q=a&amp;page=10">10' in third
+        assert pagination(10, 10, "?") != pagination(9, 10, "?")
+        assert pagination(1, 1, "?").strip() == ""
+    with translation.override("nb"):
+        assert "Forrige" in pagination(3, 10, "?q=a&")
