@@ -118,14 +118,16 @@ def _check_threads_per_day(author: Employee, now) -> None:
         )
 
 
-def _new_post(thread: Thread, *, position: int, author, body: str, kind, key, now) -> Post:
+def _new_post(
+    thread: Thread, *, position: int, author, body: str, kind, key, now, html: str | None = None
+) -> Post:
     post = Post(
         thread=thread,
         position=position,
         author=author,
         kind=kind,
         body_md=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body) if html is None else html,
         renderer_version=RENDERER_VERSION,
         created_at=now,
         submission_key=key,
@@ -242,6 +244,7 @@ def post_reply(
     body = _clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     if kind not in Post.Kind.values:
         raise ValidationError(_("Unknown kind of post."))
+    html = render_markdown(body)  # before any lock: concurrent replies wait on the thread row
     _lock_author(author)
     existing = _existing_post(submission_key, author)
     if existing is not None:
@@ -262,7 +265,7 @@ def post_reply(
 
     post = _new_post(
         thread, position=thread.post_count + 1, author=author, body=body, kind=kind,
-        key=submission_key, now=now,
+        key=submission_key, now=now, html=html,
     )  # fmt: skip
     thread.post_count = post.position
     thread.reply_count += 1
