@@ -121,6 +121,40 @@ def threads_for_topic_page(
     return threads
 
 
+# A topic and its parent ("tp", "pa"): the parent is the only ancestor of a topic one level
+# down, so its crumbs need no other query (topic_ancestors).
+TOPIC_AND_PARENT_JOIN = f"LEFT JOIN {Topic._meta.db_table} pa ON pa.id = tp.parent_id"
+
+
+def _topic_and_parent(row: tuple, fields: list[str]) -> Topic:
+    topic = Topic.from_db(connection.alias, fields, row[: len(fields)])
+    parent_row = row[len(fields) : 2 * len(fields)]
+    if parent_row[0] is not None:
+        topic._state.fields_cache["parent"] = Topic.from_db(connection.alias, fields, parent_row)
+    return topic
+
+
+@functools.cache
+def _topic_sql() -> tuple[str, list[str]]:
+    topic_fields, topic_select = select_columns(Topic, "tp")
+    _fields, parent_select = select_columns(Topic, "pa")
+    sql = f"""
+        SELECT {topic_select}, {parent_select}
+          FROM {Topic._meta.db_table} tp {TOPIC_AND_PARENT_JOIN}
+         WHERE tp.slug = %s
+    """  # noqa: S608  (identifiers from the models, the slug a parameter)
+    return sql, topic_fields
+
+
+def topic_for_page(slug: str) -> Topic | None:
+    """The topic with this slug and its parent (one query), or None."""
+    sql, fields = _topic_sql()
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [slug])
+        row = cursor.fetchone()
+    return None if row is None else _topic_and_parent(row, fields)
+
+
 @functools.cache
 def _thread_page_sql() -> tuple[str, list[str], list[str]]:
     thread_fields, thread_select = select_columns(Thread, "t")
@@ -132,8 +166,7 @@ def _thread_page_sql() -> tuple[str, list[str], list[str]]:
                         WHERE c.thread_id = t.id),
                EXISTS (SELECT 1 FROM {Escalation._meta.db_table} e WHERE e.thread_id = t.id)
           FROM {Thread._meta.db_table} t
-          JOIN {Topic._meta.db_table} tp ON tp.id = t.topic_id
-          LEFT JOIN {Topic._meta.db_table} pa ON pa.id = tp.parent_id
+          JOIN {Topic._meta.db_table} tp ON tp.id = t.topic_id {TOPIC_AND_PARENT_JOIN}
          WHERE t.id = %s
     """  # noqa: S608  (identifiers from the models, the id a parameter)
     return sql, thread_fields, topic_fields
@@ -150,15 +183,9 @@ def thread_for_page(pk: int) -> Thread | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    n, m = len(thread_fields), len(thread_fields) + len(topic_fields)
+    n, m = len(thread_fields), len(thread_fields) + 2 * len(topic_fields)
     thread = Thread.from_db(connection.alias, thread_fields, row[:n])
-    topic = Topic.from_db(connection.alias, topic_fields, row[n:m])
-    parent_row, m = row[m : m + len(topic_fields)], m + len(topic_fields)
-    if parent_row[0] is not None:  # the parent: topic_ancestors needs no query at level 1
-        topic._state.fields_cache["parent"] = Topic.from_db(
-            connection.alias, topic_fields, parent_row
-        )
-    thread._state.fields_cache["topic"] = topic
+    thread._state.fields_cache["topic"] = _topic_and_parent(row[n:m], topic_fields)
     thread.views, thread.has_clarified, thread.has_escalations = row[m:]
     return thread
 

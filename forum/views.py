@@ -175,7 +175,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_object_or_404(Topic.objects.select_related("parent"), slug=slug)
+    topic = querysets.topic_for_page(slug)
+    if topic is None:
+        raise Http404(_("There is no such topic."))
     permissions.check_view_topic(request.user, topic)
     per_page = settings.FORUM_THREADS_PER_PAGE
     num_pages = max(1, math.ceil(topic.thread_count / per_page))

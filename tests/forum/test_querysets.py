@@ -156,3 +156,15 @@ def test_threads_for_topic_page_equals_the_orm_read(
     assert by_pk[threads[5].pk].views == 9
     assert not by_pk[threads[2].pk].has_unread  # the employee replied: read to the end
     assert not by_pk[threads[3].pk].has_unread and by_pk[threads[6].pk].has_unread
+
+
+def test_topic_for_page_equals_the_orm_read(make_topic):
+    root = make_topic("Rot")
+    child = make_topic("Barn", parent=root)
+    for topic in (root, child):
+        expected = type(topic).objects.select_related("parent").get(slug=topic.slug)
+        got = querysets.topic_for_page(topic.slug)
+        fields = [f.attname for f in type(topic)._meta.concrete_fields]
+        assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert got.parent == expected.parent
+    assert querysets.topic_for_page("finnes-ikke") is None
