@@ -87,3 +87,16 @@ def test_healthz_needs_no_header(db):
 @pytest.mark.parametrize("path", ["/?page=%00", "/%00/", "/?q=a%00b"])
 def test_nul_bytes_in_the_address_are_a_400(employee_client, path):
     assert employee_client.get(path).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "value", ["abcdefgh\x00ijkl", "a" * 5000, "ü" * 40, "' OR 1=1 --", "%00abcdefgh"]
+)
+def test_a_hostile_session_cookie_is_a_400_or_a_login_never_a_500(db, value):
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = value
+    response = client.get("/")
+    expected = 400 if "\x00" in value else 302  # to the login page: no such session
+    assert response.status_code == expected
+    if expected == 400:
+        assert "Content-Security-Policy" in response.headers
