@@ -71,9 +71,8 @@ VIEWS_SQL = f"""t.view_count + COALESCE((
 def _topic_page_sql() -> tuple[str, list[list[str]]]:
     thread_fields, thread_select = select_columns(Thread, "t", THREAD_ROW_FIELDS)
     author_groups, author_select = person_columns("a")
-    poster_fields, poster_select = select_columns(Employee, "lpa", ("id", "name"))
-    groups = [thread_fields, *author_groups, poster_fields]
-    selects = [thread_select, author_select, poster_select]
+    groups = [thread_fields, *author_groups, ["last_poster_name"]]
+    selects = [thread_select, author_select, "lpa.name"]
     sql = f"""
         SELECT {", ".join(selects)}, {VIEWS_SQL},
                COALESCE((SELECT r.last_read_position FROM {ThreadRead._meta.db_table} r
@@ -95,7 +94,8 @@ def threads_for_topic_page(
 ) -> list[Thread]:
     """One page of a topic's threads as the topic page lists them: pinned first, then newest
     activity. The page's ids come from the thread_topic_listing index alone (index-only
-    scan); only those rows get their author (unit, county), last poster (name), views
+    scan); only those rows get their author (unit, county), last poster's name
+    (`last_poster_name`, None without posts), views
     (`views`) and the employee's read state (`last_read_position`, 0 when never opened, and
     `has_unread`). One query."""
     sql, groups = _topic_page_sql()
@@ -107,13 +107,7 @@ def threads_for_topic_page(
         slices, extra = split_row(row, groups)
         thread = Thread.from_db(connection.alias, groups[0], slices[0])
         thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
-        last_post = None
-        if thread.last_post_id is not None:  # the template shows the last poster's name
-            last_post = Post.from_db(connection.alias, ["id"], [thread.last_post_id])
-            last_post._state.fields_cache["author"] = Employee.from_db(
-                connection.alias, groups[4], slices[4]
-            )
-        thread._state.fields_cache["last_post"] = last_post
+        thread.last_poster_name = slices[4][0]
         thread.topic = topic
         thread.views, thread.last_read_position = extra
         thread.has_unread = thread.post_count > thread.last_read_position

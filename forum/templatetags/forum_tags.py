@@ -159,13 +159,12 @@ def _thread_row_shown(thread) -> tuple:
     author = thread.author
     unit = author.unit
     county = unit.county if unit is not None else None
-    last_post = thread.last_post
     return (
         thread.pk, thread.title, thread.kind, thread.pinned, thread.locked,
         thread.solution_post_id is not None, thread.has_unread, thread.last_read_position > 0,
         thread.reply_count, thread.views, thread.last_activity_at,
         author.pk, author.name, unit and unit.name, county and county.name,
-        last_post and last_post.author.name,
+        thread.last_poster_name,
     )  # fmt: skip
 
 
