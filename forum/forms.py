@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from forum import widgets
 from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Thread
 
 BODY_HELP = _(
@@ -25,7 +26,7 @@ def encodable(value: str) -> None:
 class SubmissionKeyMixin(forms.Form):
     """A key generated when the form is first shown; a resubmission creates nothing new."""
 
-    submission_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    submission_key = forms.CharField(required=False, max_length=64, widget=widgets.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -47,7 +48,7 @@ def body_field(label: str = _("Text")) -> forms.CharField:
         max_length=BODY_MAX_LENGTH,
         help_text=BODY_HELP,
         validators=[encodable],
-        widget=forms.Textarea(attrs={"rows": 10, "class": "ds-input", "data-body": ""}),
+        widget=widgets.Textarea(attrs={"rows": 10, "class": "ds-input", "data-body": ""}),
     )
 
 
@@ -56,7 +57,7 @@ def title_field() -> forms.CharField:
         label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         validators=[encodable],
-        widget=forms.TextInput(attrs={"class": "ds-input", "autocomplete": "off"}),
+        widget=widgets.TextInput(attrs={"class": "ds-input", "autocomplete": "off"}),
     )
 
 
@@ -87,7 +88,7 @@ class EditPostForm(forms.Form):
         max_length=500,
         validators=[encodable],
         help_text=_("Optional. Shown in the history of the post."),
-        widget=forms.TextInput(attrs={"class": "ds-input"}),
+        widget=widgets.TextInput(attrs={"class": "ds-input"}),
     )
 
     def __init__(self, *args, with_title: bool = False, **kwargs) -> None:
