@@ -1,9 +1,10 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from erfaringsforum.urlcache import pk_url
 
 
 class County(models.Model):
@@ -137,7 +138,7 @@ class Employee(AbstractBaseUser, PermissionsMixin):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:profile", args=[self.pk])
+        return pk_url("accounts:profile", self.pk)
 
     def get_full_name(self) -> str:
         return self.name

@@ -1,9 +1,9 @@
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from accounts import permissions as account_permissions
+from erfaringsforum.urlcache import fixed_url
 
 
 def _moderation_links(user) -> list[dict]:
@@ -15,7 +15,7 @@ def _moderation_links(user) -> list[dict]:
     if counts["moderates"] or account_permissions.is_admin(user):
         links.append(
             {
-                "url": reverse("moderation:queue"),
+                "url": fixed_url("moderation:queue"),
                 "label": _("Moderation"),
                 "count": counts["reports"],
             }
@@ -23,14 +23,14 @@ def _moderation_links(user) -> list[dict]:
     if counts["contact"]:
         links.append(
             {
-                "url": reverse("moderation:escalation-inbox"),
+                "url": fixed_url("moderation:escalation-inbox"),
                 "label": _("Escalations"),
                 "count": counts["inbox"],
             }
         )
     links.append(
         {
-            "url": reverse("moderation:notifications"),
+            "url": fixed_url("moderation:notifications"),
             "label": _("Notifications"),
             "count": counts["unread"],
         }

@@ -3,10 +3,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
+
+from erfaringsforum.urlcache import pk_url, slug_url
 
 BODY_MAX_LENGTH = 32_000
 TITLE_MAX_LENGTH = 150
@@ -92,7 +93,7 @@ class Topic(MPTTModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:topic-detail", kwargs={"slug": self.slug})
+        return slug_url("forum:topic-detail", self.slug)
 
     @property
     def is_published(self) -> bool:
@@ -168,7 +169,7 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:thread-detail", kwargs={"pk": self.pk})
+        return pk_url("forum:thread-detail", self.pk)
 
 
 class Post(models.Model):
@@ -231,7 +232,7 @@ class Post(models.Model):
         return f"{self.thread_id}#{self.position}"
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:post-redirect", kwargs={"pk": self.pk})
+        return pk_url("forum:post-redirect", self.pk)
 
     @property
     def is_visible(self) -> bool:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from erfaringsforum.pagination import page_number
+from erfaringsforum.urlcache import fixed_url, pk_url
 from forum import permissions, querysets, services
 from forum.forms import EditPostForm, ReplyForm, ThreadForm
 from forum.markdown import render_markdown
@@ -41,7 +42,7 @@ def page_of(position: int) -> int:
 
 
 def post_url(thread_id: int, position: int) -> str:
-    url = reverse("forum:thread-detail", kwargs={"pk": thread_id})
+    url = pk_url("forum:thread-detail", thread_id)
     return f"{url}?page={page_of(position)}#p{position}"
 
 
@@ -110,7 +111,7 @@ def _preview(request: HttpRequest, form: Form) -> str | None:
 
 
 def _crumbs(topic: Topic, ancestors: list[Topic]) -> list[tuple[str, str]]:
-    crumbs = [(_("Topics"), reverse("forum:home"))]
+    crumbs = [(_("Topics"), fixed_url("forum:home"))]
     crumbs += [(t.name, t.get_absolute_url()) for t in ancestors]
     crumbs.append((topic.name, topic.get_absolute_url()))
     return crumbs
@@ -281,7 +282,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_moderate": can_moderate,
             "form": ReplyForm() if can_reply and page == num_pages else None,
             "solution_url": (
-                reverse("forum:post-redirect", kwargs={"pk": thread.solution_post_id})
+                pk_url("forum:post-redirect", thread.solution_post_id)
                 if thread.solution_post_id
                 else None
             ),

@@ -1,17 +1,17 @@
 import hashlib
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from django import template
 from django.core.cache import cache as fragment_cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from erfaringsforum import urlcache
 from forum.markdown import RENDERER_VERSION
 
 register = template.Library()
@@ -19,7 +19,6 @@ register = template.Library()
 # A fragment's key holds everything it shows, so any change makes a new key and the old
 # entry simply expires: nothing has to be invalidated.
 FRAGMENT_SECONDS = 24 * 60 * 60
-_PLACEHOLDER = 2_147_483_647
 
 
 @register.simple_tag
@@ -35,18 +34,17 @@ def timestamp(value: datetime | None) -> str:
     )
 
 
-@cache
-def _url_pattern(name: str, prefix: str) -> tuple[str, str]:
-    head, _sep, tail = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
-    return head, tail
-
-
 @register.simple_tag
 def pk_url(name: str, pk: int) -> str:
     """{% url name pk %} for URLs with one integer argument, reversed once per process
     (a page of posts has many of them)."""
-    head, tail = _url_pattern(name, get_script_prefix())
-    return f"{head}{int(pk)}{tail}"
+    return urlcache.pk_url(name, pk)
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """{% url name %} for URLs without arguments, reversed once per process."""
+    return urlcache.fixed_url(name)
 
 
 @register.simple_tag
