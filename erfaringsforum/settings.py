@@ -198,6 +198,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "erfaringsforum",
+            # Django's default of 300 entries holds about 15 pages of posts with their
+            # headers; 2,000 (about 10-30 MB a process) keep a worker's busy pages.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
 
