@@ -271,10 +271,26 @@ def post_reply(
     thread.reply_count += 1
     thread.last_post = post
     thread.last_activity_at = now
-    thread.save(update_fields=["post_count", "reply_count", "last_post", "last_activity_at"])
-    _bump_topic(thread.topic_id, threads=0, posts=1, now=now)
-    mark_read(thread, employee=author, position=post.position)
+    _count_reply(thread, post, author=author, now=now)
     return post
+
+
+def _count_reply(thread: Thread, post: Post, *, author: Employee, now) -> None:
+    """The thread's and topic's counters and the author's read mark after a reply, in one
+    prepared statement: concurrent replies to the thread wait on its row lock, so the fewer
+    round trips between that lock and the commit, the shorter everyone's wait."""
+    threads, topics = Thread._meta.db_table, Topic._meta.db_table
+    read_sql, read_params = _read_upsert(thread, author, post.position)
+    sql = (
+        f"WITH counted AS (UPDATE {threads} SET post_count = %s, "  # noqa: S608
+        "reply_count = reply_count + 1, last_post_id = %s, last_activity_at = %s "
+        f"WHERE id = %s RETURNING 1), bumped AS (UPDATE {topics} "
+        "SET post_count = post_count + 1, last_activity_at = GREATEST(last_activity_at, %s) "
+        f"WHERE id = %s RETURNING 1) {read_sql}"
+    )
+    params = [post.position, post.pk, now, thread.pk, now, thread.topic_id, *read_params]
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @transaction.atomic

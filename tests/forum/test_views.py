@@ -329,6 +329,20 @@ def test_reply_form_query_counts(other_client, thread, django_assert_num_queries
         other_client.get(reply_url(thread), {"quote": thread.last_post_id})
 
 
+def test_reply_post_query_count(other_client, thread, django_assert_num_queries):
+    # session, employee, thread; then in one transaction: savepoint, the author's row lock,
+    # the submission key, the thread's row lock, the post, the counters and read mark (one
+    # statement), release
+    with django_assert_num_queries(10):
+        response = other_client.post(reply_url(thread), {"body": "Takk for tipset!"})
+    assert response.status_code == 302
+    thread.refresh_from_db()
+    assert (thread.post_count, thread.reply_count) == (2, 1)
+    assert thread.last_post.body_md == "Takk for tipset!"
+    topic = type(thread.topic).objects.get(pk=thread.topic_id)
+    assert topic.post_count == 2 and topic.last_activity_at == thread.last_activity_at
+
+
 # Starting threads ------------------------------------------------------------------------
 
 
