@@ -87,6 +87,17 @@ def _audit(
     )
 
 
+def _audit_post(
+    post: Post, *, actor: Employee, action: str, reason: str = "", details: dict | None = None
+) -> AuditEntry:
+    """_audit for an action on a post (post.thread loaded): its thread, topic and label."""
+    thread = post.thread
+    return _audit(
+        actor=actor, action=action, topic=thread.topic, thread=thread, post=post,
+        target=_post_label(post), reason=reason, details=details,
+    )  # fmt: skip
+
+
 def _notify(recipient_id: int | None, actor: Employee, message: str, url: str = "") -> None:
     """Tell an employee in the product, in the action's transaction (never the actor)."""
     if recipient_id and recipient_id != actor.pk:
@@ -444,13 +455,10 @@ def dismiss_report(report: Report, *, by: Employee, reason: str = "") -> Report:
     report.resolution_note = reason
     report.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
     post = report.post
-    _audit(
+    _audit_post(
+        post,
         actor=by,
         action=A.DISMISS_REPORT,
-        topic=post.thread.topic,
-        thread=post.thread,
-        post=post,
-        target=_post_label(post),
         reason=reason,
         details={"report": report.pk},
     )
@@ -492,13 +500,10 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     post.hidden_by = by
     post.save(update_fields=["hidden_at", "hidden_by"])
     resolved = _resolve_reports(post, by=by, note=reason)
-    _audit(
+    _audit_post(
+        post,
         actor=by,
         action=A.HIDE_POST,
-        topic=thread.topic,
-        thread=thread,
-        post=post,
-        target=_post_label(post),
         reason=reason,
         details={"reports_resolved": resolved},
     )
@@ -522,13 +527,10 @@ def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     post.hidden_at = None
     post.hidden_by = None
     post.save(update_fields=["hidden_at", "hidden_by"])
-    _audit(
+    _audit_post(
+        post,
         actor=by,
         action=A.RESTORE_POST,
-        topic=thread.topic,
-        thread=thread,
-        post=post,
-        target=_post_label(post),
         reason=reason,
     )
     _notify(
@@ -553,13 +555,10 @@ def edit_post_as_moderator(
     thread = Thread.objects.select_related("topic").get(pk=post.thread_id)
     post.thread = thread
     resolved = _resolve_reports(post, by=by, note=reason)
-    _audit(
+    _audit_post(
+        post,
         actor=by,
         action=A.EDIT_POST,
-        topic=thread.topic,
-        thread=thread,
-        post=post,
-        target=_post_label(post),
         reason=reason,
         details={"reports_resolved": resolved},
     )
@@ -669,7 +668,7 @@ def clarify_post(
     review_by: datetime.date | None = None,
 ) -> ClarifiedAnswer:
     """Mark a visible post as a clarified answer (or update its reference and review date)."""
-    thread, post = _locked_post(post)
+    _thread, post = _locked_post(post)
     if not post.is_visible:
         raise ValidationError(_("A hidden or deleted post cannot be a clarified answer."))
     if review_by is not None and review_by <= timezone.localdate():
@@ -684,13 +683,10 @@ def clarify_post(
         },
     )
     clarified.full_clean()
-    _audit(
+    _audit_post(
+        post,
         actor=by,
         action=A.CLARIFY_POST,
-        topic=thread.topic,
-        thread=thread,
-        post=post,
-        target=_post_label(post),
         details={
             "legal_reference": clarified.legal_reference,
             "review_by": review_by.isoformat() if review_by else None,
@@ -702,17 +698,14 @@ def clarify_post(
 @transaction.atomic
 def unclarify_post(post: Post, *, by: Employee, reason: str = "") -> None:
     """Take the clarified mark off a post."""
-    thread, post = _locked_post(post)
+    _thread, post = _locked_post(post)
     deleted, _rows = ClarifiedAnswer.objects.filter(post=post).delete()
     if not deleted:
         raise ValidationError(_("This post is not a clarified answer."))
-    _audit(
+    _audit_post(
+        post,
         actor=by,
         action=A.UNCLARIFY_POST,
-        topic=thread.topic,
-        thread=thread,
-        post=post,
-        target=_post_label(post),
         reason=reason,
     )
 
