@@ -110,6 +110,29 @@ def _preview(request: HttpRequest, form: Form) -> str | None:
     return None
 
 
+def _submit(
+    request: HttpRequest, form: Form, perform: Callable[[dict], HttpResponse]
+) -> tuple[HttpResponse | None, int, str | None]:
+    """The POST of a post form: (response, status, preview).
+
+    Preview renders the body; otherwise a valid form runs `perform(cleaned_data)`, whose
+    response (a redirect) is returned. A refusal of the service goes onto the form with
+    status 429 for a rate limit and 400 otherwise, so the page comes back with the text.
+    """
+    status, preview = 200, _preview(request, form)
+    if preview is None and form.is_valid():
+        try:
+            return perform(form.cleaned_data), status, None
+        except services.RateLimited as exc:
+            form.add_error(None, exc)
+            status = 429
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+    if form.errors and status == 200:
+        status = 400
+    return None, status, preview
+
+
 def _crumbs(topic: Topic, ancestors: list[Topic]) -> list[tuple[str, str]]:
     crumbs = [(_("Topics"), fixed_url("forum:home"))]
     crumbs += [(t.name, t.get_absolute_url()) for t in ancestors]
@@ -349,24 +372,17 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
     status, preview = 200, None
     if request.method == "POST":
         form = ReplyForm(request.POST)
-        preview = _preview(request, form)
-        if preview is None and form.is_valid():
-            try:
-                post = services.post_reply(
-                    thread,
-                    author=request.user,
-                    body=form.cleaned_data["body"],
-                    submission_key=form.cleaned_data["submission_key"],
-                )
-            except services.RateLimited as exc:
-                form.add_error(None, exc)
-                status = 429
-            except ValidationError as exc:
-                _add_service_error(form, exc)
-            else:
-                return HttpResponseRedirect(post_url(thread.pk, post.position))
-        if form.errors and status == 200:
-            status = 400
+
+        def reply(data: dict) -> HttpResponse:
+            post = services.post_reply(
+                thread, author=request.user, body=data["body"],
+                submission_key=data["submission_key"],
+            )  # fmt: skip
+            return HttpResponseRedirect(post_url(thread.pk, post.position))
+
+        response, status, preview = _submit(request, form, reply)
+        if response is not None:
+            return response
     else:
         form = ReplyForm(initial={"body": _quote(request, thread)})
     crumbs = _crumbs(thread.topic, list(querysets.topic_ancestors(thread.topic)))
@@ -387,26 +403,17 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     status, preview = 200, None
     if request.method == "POST":
         form = ThreadForm(request.POST)
-        preview = _preview(request, form)
-        if preview is None and form.is_valid():
-            try:
-                thread = services.start_thread(
-                    topic,
-                    author=request.user,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    kind=form.cleaned_data["kind"],
-                    submission_key=form.cleaned_data["submission_key"],
-                )
-            except services.RateLimited as exc:
-                form.add_error(None, exc)
-                status = 429
-            except ValidationError as exc:
-                _add_service_error(form, exc)
-            else:
-                return redirect(thread)
-        if form.errors and status == 200:
-            status = 400
+
+        def start(data: dict) -> HttpResponse:
+            thread = services.start_thread(
+                topic, author=request.user, title=data["title"], body=data["body"],
+                kind=data["kind"], submission_key=data["submission_key"],
+            )  # fmt: skip
+            return redirect(thread)
+
+        response, status, preview = _submit(request, form, start)
+        if response is not None:
+            return response
     else:
         form = ThreadForm()
     crumbs = _crumbs(topic, list(querysets.topic_ancestors(topic)))
@@ -428,33 +435,20 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status, preview = 200, None
     if request.method == "POST":
         form = EditPostForm(request.POST, with_title=with_title)
-        preview = _preview(request, form)
-        if preview is None and form.is_valid():
+
+        def edit(data: dict) -> HttpResponse:
             # A moderator editing someone else's post goes through moderation, which
             # audits the edit and tells the author; authors edit through the forum.
-            try:
-                if post.author_id == request.user.pk:
-                    services.edit_post(
-                        post,
-                        editor=request.user,
-                        body=form.cleaned_data["body"],
-                        title=form.cleaned_data.get("title"),
-                        reason=form.cleaned_data["reason"],
-                    )
-                else:
-                    moderation_services.edit_post_as_moderator(
-                        post,
-                        by=request.user,
-                        body=form.cleaned_data["body"],
-                        title=form.cleaned_data.get("title"),
-                        reason=form.cleaned_data["reason"],
-                    )
-            except ValidationError as exc:
-                _add_service_error(form, exc)
+            changes = {"body": data["body"], "title": data.get("title"), "reason": data["reason"]}
+            if post.author_id == request.user.pk:
+                services.edit_post(post, editor=request.user, **changes)
             else:
-                return HttpResponseRedirect(post_url(thread.pk, post.position))
-        if form.errors:
-            status = 400
+                moderation_services.edit_post_as_moderator(post, by=request.user, **changes)
+            return HttpResponseRedirect(post_url(thread.pk, post.position))
+
+        response, status, preview = _submit(request, form, edit)
+        if response is not None:
+            return response
     else:
         form = EditPostForm(
             initial={"body": post.body_md, "title": thread.title}, with_title=with_title
