@@ -21,24 +21,13 @@ def _text(label, *, required: bool, max_length: int, rows: int = 3, help_text: s
     )
 
 
-class NoNulMixin:
-    """PostgreSQL cannot store NUL: refuse it with a field error, keeping the text."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(value, str) and "\x00" in value:
-                self.add_error(name, _("The text contains a character that cannot be stored."))
-        return cleaned
-
-
-class ReasonForm(NoNulMixin, forms.Form):
+class ReasonForm(forms.Form):
     """A moderator action with an optional reason."""
 
     reason = _text(_("Reason"), required=False, max_length=2000)
 
 
-class RequiredReasonForm(NoNulMixin, forms.Form):
+class RequiredReasonForm(forms.Form):
     reason = _text(
         _("Reason"),
         required=True,
@@ -47,7 +36,7 @@ class RequiredReasonForm(NoNulMixin, forms.Form):
     )
 
 
-class ReportForm(NoNulMixin, forms.Form):
+class ReportForm(forms.Form):
     reason = _text(
         _("What is wrong with this post?"),
         required=True,
@@ -56,7 +45,7 @@ class ReportForm(NoNulMixin, forms.Form):
     )
 
 
-class MoveThreadForm(NoNulMixin, forms.Form):
+class MoveThreadForm(forms.Form):
     to_topic = forms.ModelChoiceField(
         label=_("Move to topic"),
         queryset=None,
@@ -69,7 +58,7 @@ class MoveThreadForm(NoNulMixin, forms.Form):
         self.fields["to_topic"].queryset = topics
 
 
-class EditPostForm(NoNulMixin, forms.Form):
+class EditPostForm(forms.Form):
     body = _text(_("Text"), required=True, max_length=BODY_MAX_LENGTH, rows=10)
     title = forms.CharField(
         label=_("Thread title"),
@@ -85,7 +74,7 @@ class EditPostForm(NoNulMixin, forms.Form):
     )
 
 
-class ClarifyForm(NoNulMixin, forms.Form):
+class ClarifyForm(forms.Form):
     legal_reference = forms.CharField(
         label=_("Legal reference"),
         required=False,
@@ -107,11 +96,11 @@ class ClarifyForm(NoNulMixin, forms.Form):
         return value
 
 
-class NoteForm(NoNulMixin, forms.Form):
+class NoteForm(forms.Form):
     body = _text(_("Internal note"), required=True, max_length=32_000, rows=5)
 
 
-class EscalationForm(NoNulMixin, forms.Form):
+class EscalationForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=None, widget=forms.Select(attrs={"class": "ds-input"})
     )
@@ -134,7 +123,7 @@ class EscalationForm(NoNulMixin, forms.Form):
         self.fields["department"].queryset = departments
 
 
-class EscalationStatusForm(NoNulMixin, forms.Form):
+class EscalationStatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"),
         choices=[
@@ -146,7 +135,7 @@ class EscalationStatusForm(NoNulMixin, forms.Form):
     reason = _text(_("Comment"), required=False, max_length=2000)
 
 
-class EscalationAnswerForm(NoNulMixin, forms.Form):
+class EscalationAnswerForm(forms.Form):
     body = _text(
         _("The department's answer"),
         required=True,

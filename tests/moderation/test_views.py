@@ -206,3 +206,13 @@ def test_the_consultation_page(thread_a, moderator_a, expert, django_assert_num_
     )
     assert response.status_code == 302
     assert consultation.notes.count() == 4
+
+
+def test_a_nul_byte_in_a_reason_is_a_field_error():
+    """Django's CharField refuses NUL before anything reaches PostgreSQL."""
+    from moderation import forms
+
+    for form_class in (forms.ReasonForm, forms.RequiredReasonForm, forms.ReportForm):
+        form = form_class({"reason": "før\x00etter"})
+        assert not form.is_valid()
+        assert list(form.errors) == ["reason"]
