@@ -27,14 +27,14 @@ def select_columns(
     return fields, ", ".join(f'{alias}."{name}"' for name in fields)
 
 
-def person_columns(alias: str) -> tuple[list[list[str]], str]:
-    """An employee as pages show one (components/_person.html): employee, unit, county
-    columns, under aliases `alias`, `alias`_u, `alias`_c."""
+def person_columns(alias: str, *, every_column: bool = False) -> tuple[list[list[str]], str]:
+    """An employee as pages show one (components/_person.html), or with every column:
+    employee, unit, county columns, under aliases `alias`, `alias`_u, `alias`_c."""
     groups, selects = [], []
     for model, suffix, names in (
-        (Employee, "", ("id", "name", "unit_id")),
-        (Unit, "_u", ("id", "name", "county_id")),
-        (County, "_c", ("id", "name")),
+        (Employee, "", None if every_column else ("id", "name", "unit_id")),
+        (Unit, "_u", None if every_column else ("id", "name", "county_id")),
+        (County, "_c", None if every_column else ("id", "name")),
     ):
         fields, select = select_columns(model, alias + suffix, names)
         groups.append(fields)
@@ -63,7 +63,8 @@ def split_row(row: tuple, groups: list[list[str]]) -> tuple[list[tuple], tuple]:
 def person_from_row(
     groups: list[list[str]], rows: list[tuple], seen: dict | None = None
 ) -> Employee | None:
-    """The Employee of person_columns' slices, with its unit and county (None if absent).
+    """The Employee of person_columns' groups and a row's slices of them, with its unit and
+    county (None if absent).
     `seen` (one dict per page of rows) shares one object per employee, unit and county."""
     (employee_fields, unit_fields, county_fields), (employee, unit, county) = groups, rows
     if employee[0] is None:
@@ -88,16 +89,12 @@ def person_from_row(
 
 @functools.cache
 def _request_employee_sql() -> tuple[str, list[list[str]]]:
-    groups, selects = [], []
-    for model, alias in ((Employee, "e"), (Unit, "u"), (County, "c")):
-        fields, select = select_columns(model, alias)
-        groups.append(fields)
-        selects.append(select)
+    groups, select = person_columns("e", every_column=True)
     sql = f"""
-        SELECT {", ".join(selects)}
+        SELECT {select}
           FROM {Employee._meta.db_table} e
-          LEFT JOIN {Unit._meta.db_table} u ON u.id = e.unit_id
-          LEFT JOIN {County._meta.db_table} c ON c.id = u.county_id
+          LEFT JOIN {Unit._meta.db_table} e_u ON e_u.id = e.unit_id
+          LEFT JOIN {County._meta.db_table} e_c ON e_c.id = e_u.county_id
          WHERE e.id = %s
     """  # noqa: S608  (identifiers from the models, the id a parameter)
     return sql, groups
@@ -113,12 +110,4 @@ def employee_for_request(pk: int) -> Employee | None:
     if row is None:
         return None
     slices, _rest = split_row(row, groups)
-    alias = connection.alias
-    employee = Employee.from_db(alias, groups[0], slices[0])
-    unit = None
-    if slices[1][0] is not None:
-        unit = Unit.from_db(alias, groups[1], slices[1])
-        county = County.from_db(alias, groups[2], slices[2]) if slices[2][0] is not None else None
-        unit._state.fields_cache["county"] = county
-    employee._state.fields_cache["unit"] = unit
-    return employee
+    return person_from_row(groups, slices)
