@@ -1,4 +1,5 @@
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 
@@ -74,6 +75,20 @@ def _clarification(post):
         return None
 
 
+def _digest(shown) -> str:
+    return hashlib.blake2b(repr(shown).encode(), digest_size=20).hexdigest()
+
+
+def _fragment(key: str, render: Callable[[], str]) -> SafeString:
+    """The cached fragment under `key`, rendered and stored on a miss. Keys hold a digest of
+    everything the fragment shows, so a change is a new key and nothing is invalidated."""
+    html = fragment_cache.get(key)
+    if html is None:
+        html = render()
+        fragment_cache.set(key, html, FRAGMENT_SECONDS)
+    return SafeString(html)
+
+
 def post_fragment_key(post) -> str:
     """The cache key of a post's header: every value the fragment renders is in it."""
     clarification = _clarification(post)
@@ -88,22 +103,17 @@ def post_fragment_key(post) -> str:
             clarification.pk, clarification.clarified_at, clarification.clarified_by.name
         ),
     )  # fmt: skip
-    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
     language = translation.get_language()
     zone = timezone.get_current_timezone_name()
-    return f"post:{RENDERER_VERSION}:{language}:{zone}:{post.pk}:{digest}"
+    return f"post:{RENDERER_VERSION}:{language}:{zone}:{post.pk}:{_digest(shown)}"
 
 
 @register.simple_tag
 def post_header(post) -> SafeString:
     """The viewer-independent part of a post (author, dates, tags, removal notice), cached
     per post in the shared cache. post.is_solution must be set."""
-    key = post_fragment_key(post)
-    html = fragment_cache.get(key)
-    if html is None:
-        html = get_template("components/_post_header.html").render({"post": post})
-        fragment_cache.set(key, html, FRAGMENT_SECONDS)
-    return SafeString(html)
+    template_ = get_template("components/_post_header.html")
+    return _fragment(post_fragment_key(post), lambda: template_.render({"post": post}))
 
 
 # The per-post booleans the view sets (forum.views._annotate_post_rights) and _post.html reads.
@@ -143,13 +153,9 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
             for post in posts
         ),
     ]
-    digest = hashlib.blake2b(repr(shown).encode(), digest_size=20).hexdigest()
-    key = f"posts:{RENDERER_VERSION}:{translation.get_language()}:{digest}"
-    html = fragment_cache.get(key)
-    if html is None:
-        html = render()
-        fragment_cache.set(key, html, FRAGMENT_SECONDS)
-    return SafeString(html)
+    return _fragment(
+        f"posts:{RENDERER_VERSION}:{translation.get_language()}:{_digest(shown)}", render
+    )
 
 
 def _thread_row_shown(thread) -> tuple:
@@ -171,15 +177,13 @@ def thread_rows(threads) -> SafeString:
     """The rows of a topic's thread table, cached under a digest of every value they show
     (the viewer's read marks included), like post_list: nothing is ever invalidated."""
     shown = [_thread_row_shown(thread) for thread in threads]
-    digest = hashlib.blake2b(repr(shown).encode(), digest_size=20).hexdigest()
     language = translation.get_language()
     zone = timezone.get_current_timezone_name()
-    key = f"threadrows:{language}:{zone}:{digest}"
-    html = fragment_cache.get(key)
-    if html is None:
-        html = get_template("components/_thread_rows.html").render({"threads": threads})
-        fragment_cache.set(key, html, FRAGMENT_SECONDS)
-    return SafeString(html)
+    template_ = get_template("components/_thread_rows.html")
+    return _fragment(
+        f"threadrows:{language}:{zone}:{_digest(shown)}",
+        lambda: template_.render({"threads": threads}),
+    )
 
 
 @lru_cache(maxsize=1024)
