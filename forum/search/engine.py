@@ -19,11 +19,12 @@ deleted, and the moderation app's internal notes (never read here).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import psycopg
 from django.db import OperationalError, connection, transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -150,6 +151,11 @@ class SimilarThread:
     created_at: datetime
 
 
+def _start_of_day(day: date) -> datetime:
+    """Midnight of `day` in the site's time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def highlight(text: str | None) -> SafeString:
     """Escape a ts_headline result; only the markers become HTML (<mark>)."""
     escaped = escape(text or "")
@@ -182,12 +188,14 @@ def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
             " ON u.id = e.unit_id WHERE u.county_id = %(county)s)"
         )
         params["county"] = filters.county_id
+    # Dates are the site's local days (TIME_ZONE), not the database session's UTC ones: a
+    # thread started at 00:30 in Oslo belongs to that day.
     if filters.date_from is not None:
-        conditions.append("th.created_at >= %(date_from)s::date")
-        params["date_from"] = filters.date_from
+        conditions.append("th.created_at >= %(date_from)s")
+        params["date_from"] = _start_of_day(filters.date_from)
     if filters.date_to is not None:
-        conditions.append("th.created_at < %(date_to)s::date + 1")
-        params["date_to"] = filters.date_to
+        conditions.append("th.created_at < %(date_to)s")
+        params["date_to"] = _start_of_day(filters.date_to + timedelta(days=1))
     if filters.kind:
         conditions.append("th.kind = %(kind)s")
         params["kind"] = filters.kind

@@ -185,3 +185,21 @@ def test_a_phrase_rarer_than_its_words_is_found(topic, make_thread):
         make_thread(topic, f"Sykmelding nummer {n}", "Sykmelding, og noe gradert her.")
     make_thread(topic, "Den riktige", "Det gjelder gradert sykmelding i to uker.")
     assert titles('"gradert sykmelding"') == ["Den riktige"]
+
+
+def test_date_filters_use_the_sites_local_days(topic, make_thread, settings):
+    """A thread started at 00:30 in Oslo (23:30 UTC the day before) is on the Oslo day."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    settings.TIME_ZONE = "Europe/Oslo"
+    thread = make_thread(topic, "Arbeidsavklaringspenger ved midnatt")
+    started = datetime(2026, 3, 10, 0, 30, tzinfo=ZoneInfo("Europe/Oslo"))
+    Thread.objects.filter(pk=thread.pk).update(created_at=started)
+    day = date(2026, 3, 10)
+    with timezone.override("Europe/Oslo"):
+        assert titles("arbeidsavklaringspenger", date_from=day, date_to=day) == [
+            "Arbeidsavklaringspenger ved midnatt"
+        ]
+        assert titles("arbeidsavklaringspenger", date_to=day - timedelta(days=1)) == []
+        assert titles("arbeidsavklaringspenger", date_from=day + timedelta(days=1)) == []
