@@ -1,6 +1,7 @@
 """Every read the forum's pages need, each carrying its joins so templates never query."""
 
 import functools
+from collections.abc import Sequence
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -68,7 +69,11 @@ VIEWS_SQL = f"""t.view_count + COALESCE((
 
 
 @functools.cache
-def _topic_page_sql() -> tuple[str, list[list[str]]]:
+def _topic_page_sql(limit: int) -> tuple[str, list[list[str]]]:
+    # The page size is written into the statement, not passed: with LIMIT a parameter,
+    # PostgreSQL's generic plan is costed for an unknown limit and never wins, so every
+    # execution was planned anew (2 ms of planning against 1 ms of execution, docs/benchmarks.md
+    # F20). With the limit fixed the prepared statement settles on its generic plan.
     thread_fields, thread_select = select_columns(Thread, "t", THREAD_ROW_FIELDS)
     author_groups, author_select = person_columns("a")
     groups = [thread_fields, *author_groups, ["last_poster_name"]]
@@ -79,7 +84,7 @@ def _topic_page_sql() -> tuple[str, list[list[str]]]:
                           WHERE r.thread_id = t.id AND r.employee_id = %s), 0)
           FROM (SELECT id FROM {Thread._meta.db_table} WHERE topic_id = %s
                  ORDER BY pinned DESC, last_activity_at DESC, id DESC
-                 LIMIT %s OFFSET %s) page
+                 LIMIT {int(limit)} OFFSET %s) page
           JOIN {Thread._meta.db_table} t ON t.id = page.id
           {person_joins("a", "t.author_id")}
           LEFT JOIN {Post._meta.db_table} lp ON lp.id = t.last_post_id
@@ -89,30 +94,52 @@ def _topic_page_sql() -> tuple[str, list[list[str]]]:
     return sql, groups
 
 
+class ThreadPage(Sequence[Thread]):
+    """A page of a topic's threads (threads_for_topic_page), built into Thread objects only
+    when it is first iterated or indexed. `rows` are the rows as read: every value the page
+    can show, the viewer's read marks included, so they key the page's cached fragment
+    (forum_tags.thread_rows) and a cache hit builds no objects (F21 in docs/benchmarks.md)."""
+
+    def __init__(self, rows: list[tuple], groups: list[list[str]], topic: Topic) -> None:
+        self.rows = rows
+        self._groups = groups
+        self._topic = topic
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        return self._threads[index]
+
+    @functools.cached_property
+    def _threads(self) -> list[Thread]:
+        groups, threads, seen = self._groups, [], {}
+        for row in self.rows:
+            slices, extra = split_row(row, groups)
+            thread = Thread.from_db(connection.alias, groups[0], slices[0])
+            thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
+            thread.last_poster_name = slices[4][0]
+            thread.topic = self._topic
+            thread.views, thread.last_read_position = extra
+            thread.has_unread = thread.post_count > thread.last_read_position
+            threads.append(thread)
+        return threads
+
+
 def threads_for_topic_page(
     topic: Topic, employee: Employee, *, offset: int, limit: int
-) -> list[Thread]:
+) -> ThreadPage:
     """One page of a topic's threads as the topic page lists them: pinned first, then newest
     activity. The page's ids come from the thread_topic_listing index alone (index-only
     scan); only those rows get their author (unit, county), last poster's name
     (`last_poster_name`, None without posts), views
     (`views`) and the employee's read state (`last_read_position`, 0 when never opened, and
     `has_unread`). One query."""
-    sql, groups = _topic_page_sql()
+    sql, groups = _topic_page_sql(limit)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [employee.pk, topic.pk, limit, offset])
+        cursor.execute(sql, [employee.pk, topic.pk, offset])
         rows = cursor.fetchall()
-    threads, seen = [], {}
-    for row in rows:
-        slices, extra = split_row(row, groups)
-        thread = Thread.from_db(connection.alias, groups[0], slices[0])
-        thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
-        thread.last_poster_name = slices[4][0]
-        thread.topic = topic
-        thread.views, thread.last_read_position = extra
-        thread.has_unread = thread.post_count > thread.last_read_position
-        threads.append(thread)
-    return threads
+    return ThreadPage(rows, groups, topic)
 
 
 # A topic and its parent ("tp", "pa"): the parent is the only ancestor of a topic one level

@@ -1,4 +1,5 @@
 import hashlib
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
@@ -8,8 +9,9 @@ from django.core.cache import cache as fragment_cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from erfaringsforum import urlcache
@@ -158,30 +160,16 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
     )
 
 
-def _thread_row_shown(thread) -> tuple:
-    """Every value a row of components/_thread_rows.html shows."""
-    author = thread.author
-    unit = author.unit
-    county = unit.county if unit is not None else None
-    return (
-        thread.pk, thread.title, thread.kind, thread.pinned, thread.locked,
-        thread.solution_post_id is not None, thread.has_unread, thread.last_read_position > 0,
-        thread.reply_count, thread.views, thread.last_activity_at,
-        author.pk, author.name, unit and unit.name, county and county.name,
-        thread.last_poster_name,
-    )  # fmt: skip
-
-
 @register.simple_tag
 def thread_rows(threads) -> SafeString:
-    """The rows of a topic's thread table, cached under a digest of every value they show
-    (the viewer's read marks included), like post_list: nothing is ever invalidated."""
-    shown = [_thread_row_shown(thread) for thread in threads]
+    """The rows of a topic's thread table (forum.querysets.ThreadPage), cached under a digest
+    of the rows as read: every value they can show, the viewer's read marks included. Like
+    post_list, nothing is ever invalidated, and a cache hit builds no Thread objects."""
     language = translation.get_language()
     zone = timezone.get_current_timezone_name()
     template_ = get_template("components/_thread_rows.html")
     return _fragment(
-        f"threadrows:{language}:{zone}:{_digest(shown)}",
+        f"threadrows:{language}:{zone}:{_digest(threads.rows)}",
         lambda: template_.render({"threads": threads}),
     )
 
@@ -199,3 +187,50 @@ def pagination(page: int, num_pages: int, base_url: str) -> SafeString:
     pages, base URL, language): it shows nothing else."""
     html = _pagination_html(int(page), int(num_pages), str(base_url), translation.get_language())
     return SafeString(html)
+
+
+# Slots for the per-request values of the cached site header: random per process, so no text
+# a user writes (a search query, a name) can contain one and have it filled in.
+_CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
+_NEXT_SLOT = f"next-slot-{secrets.token_hex(16)}"
+
+
+def _site_header_shown(context, user) -> tuple:
+    """Every viewer-dependent value components/_site_header.html shows."""
+    if not user.is_authenticated:
+        return ("anonymous",)
+    nav = context.get("nav") or {}
+    unit = user.unit
+    county = unit.county if unit is not None else None
+    links = [(link["url"], link["label"], link["count"]) for link in nav.get("links", ())]
+    return (
+        user.pk, user.name, unit and unit.name, county and county.name,
+        context.get("search_query"), bool(nav.get("admin")), links,
+    )  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> SafeString:
+    """components/_site_header.html, cached under a digest of what it shows for this viewer
+    (name, unit, the menu's counts, the search query). The CSRF token, which Django masks
+    anew for every response, and the current path for the language switch are slots filled
+    in per request, so the cached HTML never holds a token or another page's path."""
+    request = context.get("request")
+    user = context.get("user")
+    language = translation.get_language()
+    template_ = get_template("components/_site_header.html")
+    values = {
+        "user": user, "nav": context.get("nav"), "search_query": context.get("search_query"),
+        "LANGUAGE_CODE": language,
+    }  # fmt: skip
+    token = str(context.get("csrf_token") or "")
+    if request is None or token in ("", "NOTPROVIDED"):
+        # No request or no CSRF token to fill in: rendered as is, not cached.
+        path = request.get_full_path() if request is not None else ""
+        return SafeString(template_.render({**values, "csrf_token": token, "next_path": path}))
+    html = _fragment(
+        f"header:{language}:{get_script_prefix()}:{_digest(_site_header_shown(context, user))}",
+        lambda: template_.render({**values, "csrf_token": _CSRF_SLOT, "next_path": _NEXT_SLOT}),
+    )
+    html = html.replace(_CSRF_SLOT, escape(token))
+    return SafeString(html.replace(_NEXT_SLOT, escape(request.get_full_path())))

@@ -2,7 +2,11 @@
 by everything they show: another viewer's rights, an edit, a hidden post or a read mark is
 never served stale."""
 
+import re
+
+from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from forum import services
 from moderation import services as moderation_services
@@ -76,3 +80,42 @@ def test_pagination_is_rendered_per_page_and_language():
         assert pagination(1, 1, "?").strip() == ""
     with translation.override("nb"):
         assert "Forrige" in pagination(3, 10, "?q=a&")
+
+
+def _header(page: str) -> str:
+    return page[page.index('<header class="site-header">') : page.index("</header>")]
+
+
+def test_the_cached_site_header_carries_this_requests_token_and_path(thread, employee):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(employee)
+    tokens = []
+    for query in ("?page=1", '?page=1&x=<"å>'):  # the second header comes from the cache
+        response = client.get(thread.get_absolute_url() + query)
+        page = response.content.decode()
+        assert "-slot-" not in page
+        header = _header(page)
+        path = escape(response.wsgi_request.get_full_path())
+        assert f'<input type="hidden" name="next" value="{path}">' in header
+        found = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', header)
+        assert len(found) == 2 and found[0] == found[1]
+        tokens.append(found[0])
+    assert tokens[0] != tokens[1]  # masked anew for every response, never cached
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/"}, HTTP_X_CSRFTOKEN=tokens[1]
+    )
+    assert response.status_code == 302
+
+
+def test_the_site_header_shows_each_viewers_own_name_and_counts(
+    thread, employee, other_employee, moderator
+):
+    for _round in range(2):  # the second round is served from the cache
+        mine = _header(_page(client_for(employee), thread))
+        theirs = _header(_page(client_for(other_employee), thread))
+        assert employee.name in mine and other_employee.name not in mine
+        assert other_employee.name in theirs and employee.name not in theirs
+    moderator_client = client_for(moderator)
+    assert '<span class="count">' not in _header(_page(moderator_client, thread))
+    moderation_services.report_post(thread.posts.get(), reporter=other_employee, reason="Feil")
+    assert '<span class="count">(1)</span>' in _header(_page(moderator_client, thread))

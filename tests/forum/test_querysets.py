@@ -3,6 +3,7 @@
 
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Employee
 from forum import querysets, services
 from forum.models import Post, Thread, ThreadRead, ThreadViewDay
+from forum.templatetags import forum_tags
 from moderation import services as moderation_services
 from moderation.models import ClarifiedAnswer, Escalation
 
@@ -168,3 +170,33 @@ def test_topic_for_page_equals_the_orm_read(make_topic):
         assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
         assert got.parent == expected.parent
     assert querysets.topic_for_page("finnes-ikke") is None
+
+
+def test_the_topic_list_settles_on_a_prepared_generic_plan(topic, employee):
+    """F20: with the page size a parameter, PostgreSQL costed the generic plan for an unknown
+    LIMIT and, on the 1,000,000-post data set, never chose it: every execution was planned
+    anew. A small test database prefers the generic plan either way, so the limit written
+    into the statement is checked too."""
+    for _n in range(8):
+        querysets.threads_for_topic_page(topic, employee, offset=0, limit=25)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%ORDER BY pinned DESC, last_activity_at DESC, id DESC%"],
+        )
+        [(generic, custom, statement)] = cursor.fetchall()
+    assert generic >= 3 and custom <= 5
+    assert "LIMIT 25 OFFSET $3" in statement
+
+
+def test_a_topic_page_builds_its_threads_only_when_shown(topic, employee, other_employee):
+    for n in range(3):
+        services.start_thread(topic, author=other_employee, title=f"Tråd {n}", body="B")
+    page = querysets.threads_for_topic_page(topic, employee, offset=0, limit=25)
+    first = forum_tags.thread_rows(page)
+    assert len(page) == 3 and "_threads" in page.__dict__  # rendered on a miss: built
+    again = querysets.threads_for_topic_page(topic, employee, offset=0, limit=25)
+    assert forum_tags.thread_rows(again) == first
+    assert "_threads" not in again.__dict__  # a cache hit builds no Thread objects
+    assert [t.title for t in again] == ["Tråd 2", "Tråd 1", "Tråd 0"]
