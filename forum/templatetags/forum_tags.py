@@ -12,7 +12,7 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 
 from erfaringsforum import urlcache
 from forum.markdown import RENDERER_VERSION
@@ -234,3 +234,52 @@ def site_header(context) -> SafeString:
     )
     html = html.replace(_CSRF_SLOT, escape(token))
     return SafeString(html.replace(_NEXT_SLOT, escape(request.get_full_path())))
+
+
+@lru_cache(maxsize=8)
+def _head_assets_html(prefix: str) -> str:
+    return get_template("components/_head_assets.html").render({})
+
+
+@register.simple_tag
+def head_assets() -> SafeString:
+    """components/_head_assets.html, rendered once per process and script prefix: the static
+    storage looks each hashed name up anew (about 50 microseconds a link)."""
+    return SafeString(_head_assets_html(get_script_prefix()))
+
+
+@lru_cache(maxsize=1024)
+def _breadcrumbs_html(crumbs: tuple, language: str, prefix: str) -> str:
+    trail = [(SafeString(label) if safe else label, url) for label, safe, url in crumbs]
+    return get_template("components/_breadcrumbs.html").render({"crumbs": trail})
+
+
+@register.simple_tag
+def breadcrumbs(crumbs) -> SafeString:
+    """components/_breadcrumbs.html for a list of (label, url), rendered once per process
+    for each trail and language (labels marked safe are keyed apart from plain ones)."""
+    key = tuple((str(label), isinstance(label, SafeData), str(url)) for label, url in crumbs)
+    return SafeString(_breadcrumbs_html(key, translation.get_language(), get_script_prefix()))
+
+
+# The slot for a blank post form's submission key (random per process, like the header's).
+_KEY_SLOT = f"key-slot-{secrets.token_hex(16)}"
+
+
+@lru_cache(maxsize=64)
+def _blank_form_html(form_class: type, language: str) -> str:
+    form = form_class(initial={"submission_key": _KEY_SLOT})
+    return get_template("forum/_body_fields.html").render({"form": form})
+
+
+@register.simple_tag
+def post_form_fields(form) -> SafeString:
+    """forum/_body_fields.html. A blank form (unbound, with nothing in it but the fresh
+    submission key the form made for itself) is the same for everyone but that key, so it is
+    rendered once per process for each form class and language, with a slot for the key.
+    Any other form (bound, with errors, a quote or text to keep) is rendered as it is."""
+    key = form.initial.get("submission_key")
+    if form.is_bound or key is None or set(form.initial) != {"submission_key"} or form.prefix:
+        return SafeString(get_template("forum/_body_fields.html").render({"form": form}))
+    html = _blank_form_html(type(form), translation.get_language())
+    return SafeString(html.replace(_KEY_SLOT, escape(str(key))))

@@ -3,12 +3,16 @@ by everything they show: another viewer's rights, an edit, a hidden post or a re
 never served stale."""
 
 import re
+import uuid
 
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from forum import services
+from forum.templatetags import forum_tags
 from moderation import services as moderation_services
 from tests.forum.conftest import client_for
 
@@ -119,3 +123,47 @@ def test_the_site_header_shows_each_viewers_own_name_and_counts(
     assert '<span class="count">' not in _header(_page(moderator_client, thread))
     moderation_services.report_post(thread.posts.get(), reporter=other_employee, reason="Feil")
     assert '<span class="count">(1)</span>' in _header(_page(moderator_client, thread))
+
+
+def test_a_blank_reply_form_comes_from_the_cache_with_its_own_submission_key(
+    thread, employee, other_employee
+):
+    keys = []
+    for _round in range(2):  # the second round is served from the per-process cache
+        for user in (employee, other_employee):
+            page = _page(client_for(user), thread)
+            assert "-slot-" not in page
+            keys += re.findall(r'name="submission_key" value="([^"]+)"', page)
+    assert len(keys) == 4 and len(set(keys)) == 4
+    assert all(str(uuid.UUID(key)) == key for key in keys)
+    replier = client_for(other_employee)
+    for _twice in range(2):  # a double submit with the cached form's key is one post
+        response = replier.post(
+            reverse("forum:thread-reply", args=[thread.pk]),
+            {"body": "Dobbeltklikk", "submission_key": keys[1]},
+        )
+        assert response.status_code == 302
+    assert thread.posts.filter(body_md="Dobbeltklikk").count() == 1
+
+
+def test_a_quote_or_kept_text_is_never_the_cached_blank_form(thread, other_employee):
+    client = client_for(other_employee)
+    _page(client, thread)  # the blank form is cached
+    post = thread.posts.get()
+    quoted = client.get(reverse("forum:thread-reply", args=[thread.pk]), {"quote": post.pk})
+    assert "&gt; Vi lurer på" in quoted.content.decode()
+    response = client.post(reverse("forum:thread-reply", args=[thread.pk]), {"body": "  "})
+    assert response.status_code == 400 and "field--error" in response.content.decode()
+
+
+def test_breadcrumbs_keep_plain_and_safe_labels_apart():
+    plain = forum_tags.breadcrumbs([("Lønn & <ytelser>", "/tema/a/")])
+    safe = forum_tags.breadcrumbs([(mark_safe("Lønn &amp; ytelser"), "/tema/a/")])
+    assert "Lønn &amp; &lt;ytelser&gt;" in plain
+    assert "Lønn &amp; ytelser" in safe and "&amp;amp;" not in safe
+
+
+def test_every_page_links_the_hashed_static_assets(client, thread, employee):
+    page = _page(client_for(employee), thread)
+    for name in ("css/app.css", "js/app.js", "img/favicon.svg"):
+        assert f'"{static(name)}"' in page
