@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth.middleware import get_user
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -41,3 +42,19 @@ class HeaderAuthMiddleware:
 
     def _refuse(self, request: HttpRequest, reason: str) -> HttpResponse:
         return render(request, "403.html", {"reason": reason}, status=403)
+
+
+class ConcreteUserMiddleware:
+    """request.user as the signed-in employee (or AnonymousUser) itself, not Django's lazy
+    wrapper around it. Every view needs it (LoginRequiredMiddleware asks whether the user is
+    signed in), and each attribute read through the wrapper costs a proxy call: about 200 a
+    page of posts, where the rights are worked out per post (F23 in docs/benchmarks.md).
+    The user is the one AuthenticationMiddleware would load, from its per-request cache;
+    auth.login and auth.logout still replace request.user as they always do."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.user = get_user(request)
+        return self.get_response(request)

@@ -4,10 +4,12 @@ Django's own."""
 
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import Employee
 from accounts.querysets import employee_for_request
 from erfaringsforum.sessions import SessionStore
 
@@ -59,3 +61,12 @@ def test_a_password_change_elsewhere_signs_the_session_out(employee):
     employee.set_password("et-helt-annet-passord-2026")
     employee.save()
     assert client.get("/").status_code == 302
+
+
+def test_views_get_the_employee_itself_not_a_lazy_wrapper(employee):
+    client = Client()
+    client.force_login(employee)
+    request = client.get("/healthz").wsgi_request
+    assert type(request.user) is Employee and request.user.pk == employee.pk
+    anonymous = Client().get("/healthz").wsgi_request
+    assert type(anonymous.user) is AnonymousUser
