@@ -2,6 +2,8 @@ import functools
 
 from django.db import connection
 from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 from accounts.models import County, Employee, Unit
 from erfaringsforum.db import prepared_cursor
@@ -51,6 +53,27 @@ def person_joins(alias: str, employee_id: str, *, outer: bool = False) -> str:
     )
 
 
+def build(model: type[Model], fields: list[str], values: tuple) -> Model:
+    """What model.from_db(connection.alias, fields, values) returns, without
+    Model.__init__'s per-field work: the values go straight into the instance's __dict__,
+    where __init__ would put them (fields left out stay deferred, as with from_db). A page of
+    posts builds some 80 objects, and __init__ was a fifth of its Python (F24 in
+    docs/benchmarks.md). A model with its own __init__ (django-mptt's trees) or with pre_init
+    or post_init receivers goes through from_db."""
+    if (
+        model.__init__ is not Model.__init__
+        or pre_init.has_listeners(model)
+        or post_init.has_listeners(model)
+    ):
+        return model.from_db(connection.alias, fields, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(fields, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding = False
+    state.db = connection.alias
+    return instance
+
+
 def split_row(row: tuple, groups: list[list[str]]) -> tuple[list[tuple], tuple]:
     """A row cut into one slice per column group, and what follows them."""
     slices, start = [], 0
@@ -73,15 +96,14 @@ def person_from_row(
     key = (Employee, employee)
     if key in seen:
         return seen[key]
-    alias = connection.alias
-    person = seen[key] = Employee.from_db(alias, employee_fields, employee)
+    person = seen[key] = build(Employee, employee_fields, employee)
     person_unit = None
     if unit[0] is not None:
         person_unit = seen.get((Unit, unit))
         if person_unit is None:
-            person_unit = seen[(Unit, unit)] = Unit.from_db(alias, unit_fields, unit)
+            person_unit = seen[(Unit, unit)] = build(Unit, unit_fields, unit)
             person_unit._state.fields_cache["county"] = (
-                County.from_db(alias, county_fields, county) if county[0] is not None else None
+                build(County, county_fields, county) if county[0] is not None else None
             )
     person._state.fields_cache["unit"] = person_unit
     return person

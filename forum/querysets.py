@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Employee
 from accounts.querysets import (
+    build,
     person_columns,
     person_from_row,
     person_joins,
@@ -56,8 +57,8 @@ def topic_ancestors(topic: Topic) -> list[Topic]:
 # The reads of the busiest pages (a topic's threads, a thread and its posts) are plain SQL
 # built once per process from the models' columns: compiling them through the ORM cost
 # 2.5-3 ms of CPU each per page (docs/benchmarks.md, F10), more than PostgreSQL spends
-# running them. Rows become model objects through Model.from_db (accounts.querysets' row
-# helpers), as the ORM's own rows do; tests/forum/test_querysets.py checks that each
+# running them. Rows become model objects through accounts.querysets' row helpers (`build`
+# is Model.from_db without __init__'s per-field work); tests/forum/test_querysets.py checks that each
 # returns what the equivalent ORM queryset returns.
 
 
@@ -116,7 +117,7 @@ class ThreadPage(Sequence[Thread]):
         groups, threads, seen = self._groups, [], {}
         for row in self.rows:
             slices, extra = split_row(row, groups)
-            thread = Thread.from_db(connection.alias, groups[0], slices[0])
+            thread = build(Thread, groups[0], slices[0])
             thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
             thread.last_poster_name = slices[4][0]
             thread.topic = self._topic
@@ -205,7 +206,7 @@ def thread_for_page(pk: int) -> Thread | None:
     if row is None:
         return None
     n, m = len(thread_fields), len(thread_fields) + 2 * len(topic_fields)
-    thread = Thread.from_db(connection.alias, thread_fields, row[:n])
+    thread = build(Thread, thread_fields, row[:n])
     thread._state.fields_cache["topic"] = _topic_and_parent(row[n:m], topic_fields)
     thread.views, thread.has_clarified, thread.has_escalations = row[m:]
     return thread
@@ -253,17 +254,16 @@ def posts_on_page(thread: Thread, first: int, last: int) -> list[Post]:
     with prepared_cursor() as cursor:
         cursor.execute(sql, [thread.pk, first, last, last - first + 1])
         rows = cursor.fetchall()
-    alias = connection.alias
     posts, seen = [], {}
     for row in rows:
         slices, _rest = split_row(row, groups)
-        post = Post.from_db(alias, groups[0], slices[0])
+        post = build(Post, groups[0], slices[0])
         post._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
         clarification = None
         if slices[4][0] is not None:
-            clarification = ClarifiedAnswer.from_db(alias, groups[4], slices[4])
-            clarification._state.fields_cache["clarified_by"] = Employee.from_db(
-                alias, groups[5], slices[5]
+            clarification = build(ClarifiedAnswer, groups[4], slices[4])
+            clarification._state.fields_cache["clarified_by"] = build(
+                Employee, groups[5], slices[5]
             )
         post._state.fields_cache["clarification"] = clarification
         post._state.fields_cache["thread"] = thread

@@ -9,8 +9,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Employee
+from accounts.querysets import build
 from forum import querysets, services
-from forum.models import Post, Thread, ThreadRead, ThreadViewDay
+from forum.models import Post, Thread, ThreadRead, ThreadViewDay, Topic
 from forum.templatetags import forum_tags
 from moderation import services as moderation_services
 from moderation.models import ClarifiedAnswer, Escalation
@@ -200,3 +201,29 @@ def test_a_topic_page_builds_its_threads_only_when_shown(topic, employee, other_
     assert forum_tags.thread_rows(again) == first
     assert "_threads" not in again.__dict__  # a cache hit builds no Thread objects
     assert [t.title for t in again] == ["Tråd 2", "Tråd 1", "Tråd 0"]
+
+
+def test_build_makes_what_from_db_makes(thread, employee):
+    """accounts.querysets.build (F24) fills an instance as Model.from_db does, for every
+    model the plain reads build, with all columns or some (the rest deferred)."""
+    post = thread.posts.get()
+    for obj in (post, employee, employee.unit, employee.unit.county, thread):
+        model = type(obj)
+        for fields in (
+            [f.attname for f in model._meta.concrete_fields],
+            [f.attname for f in model._meta.concrete_fields][:3],
+        ):
+            values = tuple(getattr(obj, name) for name in fields)
+            built = build(model, fields, values)
+            reference = model.from_db(connection.alias, fields, values)
+            assert type(built) is model
+            assert vars(built).keys() == vars(reference).keys()
+            assert {k: v for k, v in vars(built).items() if k != "_state"} == {
+                k: v for k, v in vars(reference).items() if k != "_state"
+            }
+            assert (built._state.adding, built._state.db) == (False, connection.alias)
+            assert built.get_deferred_fields() == reference.get_deferred_fields()
+    partial = build(Post, ["id", "thread_id"], (post.pk, thread.pk))
+    assert partial.body_md == post.body_md  # a deferred field loads as with the ORM
+    topic = build(Topic, ["id"], (thread.topic_id,))  # django-mptt's own __init__ is kept
+    assert topic.name == thread.topic.name and hasattr(topic, "_mptt_cached_fields")
