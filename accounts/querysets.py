@@ -1,6 +1,6 @@
 import functools
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
@@ -53,24 +53,32 @@ def person_joins(alias: str, employee_id: str, *, outer: bool = False) -> str:
     )
 
 
+@functools.cache
+def _plain_init(model: type[Model]) -> bool:
+    """Whether a model's instances come from Model.__init__ alone: no __init__ of its own
+    (django-mptt's trees have one) and no pre_init or post_init receivers (they connect at
+    import, before the first page is built)."""
+    return (
+        model.__init__ is Model.__init__
+        and not pre_init.has_listeners(model)
+        and not post_init.has_listeners(model)
+    )
+
+
 def build(model: type[Model], fields: list[str], values: tuple) -> Model:
-    """What model.from_db(connection.alias, fields, values) returns, without
+    """What model.from_db(alias, fields, values) returns, without
     Model.__init__'s per-field work: the values go straight into the instance's __dict__,
     where __init__ would put them (fields left out stay deferred, as with from_db). A page of
     posts builds some 80 objects, and __init__ was a fifth of its Python (F24 in
-    docs/benchmarks.md). A model with its own __init__ (django-mptt's trees) or with pre_init
-    or post_init receivers goes through from_db."""
-    if (
-        model.__init__ is not Model.__init__
-        or pre_init.has_listeners(model)
-        or post_init.has_listeners(model)
-    ):
-        return model.from_db(connection.alias, fields, values)
+    docs/benchmarks.md). Other models go through from_db (see _plain_init). The plain reads
+    run on the default connection, whose alias the instances carry."""
+    if not _plain_init(model):
+        return model.from_db(DEFAULT_DB_ALIAS, fields, values)
     instance = model.__new__(model)
     instance.__dict__.update(zip(fields, values, strict=True))
     state = instance._state = ModelState()
     state.adding = False
-    state.db = connection.alias
+    state.db = DEFAULT_DB_ALIAS
     return instance
 
 

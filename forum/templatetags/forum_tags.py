@@ -91,13 +91,13 @@ def _fragment(key: str, render: Callable[[], str]) -> SafeString:
     return SafeString(html)
 
 
-def post_fragment_key(post) -> str:
-    """The cache key of a post's header: every value the fragment renders is in it."""
+def _post_header_shown(post) -> tuple:
+    """Every value a post's header (components/_post_header.html) shows."""
     clarification = _clarification(post)
     author = post.author
     unit = author.unit
     county = unit.county if unit is not None else None
-    shown = (
+    return (
         post.pk, post.position, post.kind, post.edit_count, post.edited_at, post.created_at,
         post.hidden_at is not None, post.deleted_at is not None, post.is_solution,
         author.pk, author.name, unit and unit.name, county and county.name,
@@ -105,9 +105,14 @@ def post_fragment_key(post) -> str:
             clarification.pk, clarification.clarified_at, clarification.clarified_by.name
         ),
     )  # fmt: skip
+
+
+def post_fragment_key(post) -> str:
+    """The cache key of a post's header: every value the fragment renders is in it."""
     language = translation.get_language()
     zone = timezone.get_current_timezone_name()
-    return f"post:{RENDERER_VERSION}:{language}:{zone}:{post.pk}:{_digest(shown)}"
+    shown = _digest(_post_header_shown(post))
+    return f"post:{RENDERER_VERSION}:{language}:{zone}:{post.pk}:{shown}"
 
 
 @register.simple_tag
@@ -148,16 +153,16 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
         (reply_url, solution_action, can_reply),
         *(
             (
-                post_fragment_key(post),
+                _post_header_shown(post),
                 post.body_html if post.can_see_body else None,
                 *(getattr(post, flag) for flag in POST_FLAGS),
             )
             for post in posts
         ),
     ]
-    return _fragment(
-        f"posts:{RENDERER_VERSION}:{translation.get_language()}:{_digest(shown)}", render
-    )
+    language = translation.get_language()
+    zone = timezone.get_current_timezone_name()
+    return _fragment(f"posts:{RENDERER_VERSION}:{language}:{zone}:{_digest(shown)}", render)
 
 
 @register.simple_tag
