@@ -487,15 +487,27 @@ def markdown_table(result: dict) -> str:
         f"{' (working tree had uncommitted changes)' if env['tree_dirty'] else ''}. "
         f"Data: {result['data']['posts']:,} posts in {result['data']['threads']:,} threads. "
         f"wrk: {result['config']['connections']} connections, {result['config']['duration']} s "
-        f"per page after a {result['config']['warmup']} s warm-up. Load average before/after: "
+        f"per page after a {result['config']['warmup']} s warm-up"
+        + (
+            f", each page between two {result['config']['pair']} s runs of the trivial view "
+            "(its share is of those)"
+            if result["config"].get("pair")
+            else ""
+        )
+        + ". Load average before/after: "
         f"{result['load_before']} / {result['load_after']} (shared machine).",
         "",
-        "| page | req/s | share of trivial | p50 ms | p95 ms | p99 ms | errors | SQL queries "
-        "| CPU ms/req app + db | idle-machine estimate req/s | worker RSS peak MB | target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| page | req/s | trivial view alongside, req/s | share of trivial | p50 ms | p95 ms "
+        "| p99 ms | errors | SQL queries | CPU ms/req app + db | idle-machine estimate req/s "
+        "| worker RSS peak MB | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| --- |",
     ]
     for page in result["pages"]:
-        share = page["rps"] / base
+        # Against the trivial view measured right before and after the page (A-B-A) where
+        # the run paired them; against the run's one trivial-view figure otherwise.
+        alongside = page.get("paired_trivial_rps")
+        share = page["rps"] / (alongside or base)
         target = TARGETS.get(page["name"])
         verdict = ""
         if target:
@@ -510,7 +522,8 @@ def markdown_table(result: dict) -> str:
         cpu_cell = f"{page.get('app_cpu_ms', 0):.1f} + {page.get('db_cpu_ms', 0):.1f}"
         estimate = f"{2000 / cpu:.0f}" if cpu else "–"
         lines.append(
-            f"| {page['label']} | {page['rps']:.1f} | {share:.0%} | {page['p50_ms']:.1f} | "
+            f"| {page['label']} | {page['rps']:.1f} | "
+            f"{f'{alongside:.1f}' if alongside else '–'} | {share:.0%} | {page['p50_ms']:.1f} | "
             f"{page['p95_ms']:.1f} | {page['p99_ms']:.1f} | {page['errors']} | "
             f"{page.get('queries', '–')} | {cpu_cell} | {estimate} | "
             f"{page['worker_rss_mb']:.0f} | {verdict} |"
@@ -547,6 +560,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--duration", type=int, default=20, help="seconds per page")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per page")
+    parser.add_argument(
+        "--pair",
+        type=int,
+        default=5,
+        help="seconds of the trivial view right before and after each page (0: off)",
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", 5)))
@@ -595,6 +614,8 @@ def main() -> None:
     results = []
     from forum.models import Post
 
+    trivial_url = f"http://127.0.0.1:{args.port}/healthz"
+    trivial_env = dict(os.environ, BENCH_COOKIES=str(cookie_file))
     try:
         for page in found["pages"]:
             url = f"http://127.0.0.1:{args.port}{page['path']}"
@@ -605,9 +626,16 @@ def main() -> None:
             before = Post.objects.count() if page.get("method") == "POST" else 0
             if args.warmup and page.get("method") != "POST":
                 run_wrk(url, args, env, args.warmup)
+            paired = args.pair and page["name"] != "healthz"
+            # The trivial view right before and right after the page (A-B-A), so its share
+            # compares the two under the same machine conditions: on a shared VM the
+            # trivial view alone moved by a factor of 4 between runs.
+            trivial = [run_wrk(trivial_url, args, trivial_env, args.pair)] if paired else []
             sampler.reset()
             load = os.getloadavg()[0]
             summary = run_wrk(url, args, env, args.duration)
+            if paired:
+                trivial.append(run_wrk(trivial_url, args, trivial_env, args.pair))
             e = summary["errors"]
             lat = summary["latency_us"]
             row = {
@@ -627,14 +655,26 @@ def main() -> None:
                 "workers_rss_total_mb": sampler.peak_total_kb / 1024,
                 "load_at_start": round(load, 2),
             }
+            if trivial:
+                row["paired_trivial_rps"] = round(
+                    sum(t["requests"] for t in trivial)
+                    / (sum(t["duration_us"] for t in trivial) / 1e6),
+                    1,
+                )
             if page.get("method") == "POST":
                 row["created"] = Post.objects.count() - before
                 row["consistency"] = thread_consistency(page["thread_id"])
             results.append(row)
+            alongside = (
+                f"  trivial alongside {row['paired_trivial_rps']:.1f} req/s "
+                f"({row['rps'] / row['paired_trivial_rps']:.0%})"
+                if trivial
+                else ""
+            )
             print(
                 f"{page['name']:18} {row['rps']:8.1f} req/s  p50 {row['p50_ms']:6.1f}  "
                 f"p95 {row['p95_ms']:6.1f}  p99 {row['p99_ms']:6.1f} ms  errors {row['errors']}"
-                f"  queries {row['queries']}  rss {row['worker_rss_mb']:.0f} MB",
+                f"  queries {row['queries']}  rss {row['worker_rss_mb']:.0f} MB{alongside}",
                 flush=True,
             )
     finally:
@@ -655,6 +695,7 @@ def main() -> None:
             "wrk_threads": args.wrk_threads,
             "duration": args.duration,
             "warmup": args.warmup,
+            "pair": args.pair,
             "sessions": len(found["cookies"]),
             "database": args.database_url.rsplit("/", 1)[-1],
         },

@@ -58,8 +58,8 @@ def topic_ancestors(topic: Topic) -> list[Topic]:
 # built once per process from the models' columns: compiling them through the ORM cost
 # 2.5-3 ms of CPU each per page (docs/benchmarks.md, F10), more than PostgreSQL spends
 # running them. Rows become model objects through accounts.querysets' row helpers (`build`
-# is Model.from_db without __init__'s per-field work); tests/forum/test_querysets.py checks that each
-# returns what the equivalent ORM queryset returns.
+# is Model.from_db without __init__'s per-field work); tests/forum/test_querysets.py checks
+# that each returns what the equivalent ORM queryset returns.
 
 
 # The views of a thread: its folded view_count plus the day rows after views_counted_through
