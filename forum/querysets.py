@@ -246,26 +246,51 @@ def _posts_page_sql() -> tuple[str, list[list[str]]]:
     return sql, [post_fields, *author_groups, clarified_fields, by_fields]
 
 
-def posts_on_page(thread: Thread, first: int, last: int) -> list[Post]:
+class PostPage(list):
+    """A page of posts (posts_on_page): the Post objects, knowing their thread, and `rows`,
+    the rows they came from, which hold every value the page can show. The posts' authors
+    (unit, county) and clarifications are attached by with_people(): the page of posts is a
+    cached fragment keyed by the rows and the viewer's rights (forum_tags.post_list), and a
+    page served from it builds none of them (F25 in docs/benchmarks.md)."""
+
+    def __init__(self, posts: list[Post], rows: list[tuple], groups: list[list[str]]) -> None:
+        super().__init__(posts)
+        self.rows = rows
+        self._groups = groups
+        self._people = False
+
+    def with_people(self) -> "PostPage":
+        """Attach each post's author (unit, county) and clarification (clarified_by)."""
+        if not self._people:
+            groups, seen = self._groups, {}
+            for post, row in zip(self, self.rows, strict=True):
+                slices, _rest = split_row(row, groups)
+                post._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
+                clarification = None
+                if slices[4][0] is not None:
+                    clarification = build(ClarifiedAnswer, groups[4], slices[4])
+                    clarification._state.fields_cache["clarified_by"] = build(
+                        Employee, groups[5], slices[5]
+                    )
+                post._state.fields_cache["clarification"] = clarification
+            self._people = True
+        return self
+
+
+def posts_on_page(thread: Thread, first: int, last: int, *, people: bool = True) -> PostPage:
     """Posts first..last of a thread, one range scan on (thread, position) however long the
     thread is, with their authors (unit, county) and clarifications, knowing their thread:
-    the page renders them without another query. Only POST_FIELDS are loaded."""
+    the page renders them without another query. Only POST_FIELDS are loaded. With
+    people=False the authors and clarifications wait for PostPage.with_people()."""
     sql, groups = _posts_page_sql()
     with prepared_cursor() as cursor:
         cursor.execute(sql, [thread.pk, first, last, last - first + 1])
         rows = cursor.fetchall()
-    posts, seen = [], {}
+    width = len(groups[0])
+    posts = []
     for row in rows:
-        slices, _rest = split_row(row, groups)
-        post = build(Post, groups[0], slices[0])
-        post._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
-        clarification = None
-        if slices[4][0] is not None:
-            clarification = build(ClarifiedAnswer, groups[4], slices[4])
-            clarification._state.fields_cache["clarified_by"] = build(
-                Employee, groups[5], slices[5]
-            )
-        post._state.fields_cache["clarification"] = clarification
+        post = build(Post, groups[0], row[:width])
         post._state.fields_cache["thread"] = thread
         posts.append(post)
-    return posts
+    page = PostPage(posts, rows, groups)
+    return page.with_people() if people else page

@@ -284,7 +284,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if page > num_pages:
             raise Http404(_("There is no such page."))
     first = (page - 1) * per_page + 1
-    posts = querysets.posts_on_page(thread, first, first + per_page - 1)
+    posts = querysets.posts_on_page(thread, first, first + per_page - 1, people=False)
     can_moderate = _annotate_post_rights(request, thread, posts)
     services.record_visit(thread, viewer=request.user, position=posts[-1].position if posts else 0)
     can_reply = permissions.can_post_reply(request.user, thread)

@@ -132,10 +132,12 @@ POST_FLAGS = (
 
 @register.simple_tag(takes_context=True)
 def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply: bool):
-    """A page of posts (components/_post.html each), cached as one fragment.
+    """A page of posts (forum.querysets.PostPage; components/_post.html each), cached as one
+    fragment.
 
-    The key is a digest of everything the list shows: each post's header key, its body and
-    the viewer's rights on it, and the page's reply settings. Employees with the same rights
+    The key is a digest of everything the list shows: the posts' rows as read (header,
+    author, body, clarification), each post's solution mark and the viewer's rights on it,
+    and the page's reply settings. Employees with the same rights
     on a page share one entry, and an edit, a hidden post or a new right is a new key, so
     nothing is ever invalidated. A list with a form in it (restore, mark as the answer)
     carries the viewer's CSRF token and is rendered for them alone, never cached.
@@ -145,6 +147,7 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
 
     def render() -> str:
         csrf = {"csrf_token": context.get("csrf_token")}
+        posts.with_people()  # authors and clarifications, only for a page rendered anew
         return "".join(template_.render({"post": post, **extra, **csrf}) for post in posts)
 
     if any(post.can_restore or post.can_mark_solution for post in posts):
@@ -152,12 +155,8 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
     shown = [
         (reply_url, solution_action, can_reply),
         *(
-            (
-                _post_header_shown(post),
-                post.body_html if post.can_see_body else None,
-                *(getattr(post, flag) for flag in POST_FLAGS),
-            )
-            for post in posts
+            (row, post.is_solution, *(getattr(post, flag) for flag in POST_FLAGS))
+            for post, row in zip(posts, posts.rows, strict=True)
         ),
     ]
     language = translation.get_language()

@@ -6,11 +6,13 @@ from datetime import date, timedelta
 from django.db import connection
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Employee
 from accounts.querysets import build
 from forum import querysets, services
+from forum import views as forum_views
 from forum.models import Post, Thread, ThreadRead, ThreadViewDay, Topic
 from forum.templatetags import forum_tags
 from moderation import services as moderation_services
@@ -227,3 +229,25 @@ def test_build_makes_what_from_db_makes(thread, employee):
     assert partial.body_md == post.body_md  # a deferred field loads as with the ORM
     topic = build(Topic, ["id"], (thread.topic_id,))  # django-mptt's own __init__ is kept
     assert topic.name == thread.topic.name and hasattr(topic, "_mptt_cached_fields")
+
+
+def test_a_page_of_posts_builds_authors_only_when_rendered(thread, employee, other_employee):
+    """F25: a page served from its cached fragment builds no authors or clarifications."""
+    services.post_reply(thread, author=other_employee, body="Svar")
+    request = RequestFactory().get(thread.get_absolute_url())
+    request.user = employee
+
+    def page_html(page):
+        forum_views._annotate_post_rights(request, thread, page)
+        return forum_tags.post_list(
+            {"csrf_token": "t"}, page, reply_url="/r", solution_action="/s", can_reply=True
+        )
+
+    first = querysets.posts_on_page(thread, 1, 20, people=False)
+    assert not first._people
+    html = page_html(first)
+    assert first._people and other_employee.name in html  # rendered anew: people attached
+    again = querysets.posts_on_page(thread, 1, 20, people=False)
+    assert page_html(again) == html and not again._people  # from the cache: none built
+    whole = querysets.posts_on_page(thread, 1, 20)
+    assert whole._people and whole[1].author.name == other_employee.name
