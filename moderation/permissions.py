@@ -30,7 +30,6 @@ from guardian.models import UserObjectPermission
 
 from accounts.models import Employee
 from accounts.permissions import is_admin, is_department_contact
-from erfaringsforum.db import prepared_cursor
 from forum.models import Post, Thread, Topic
 
 User = Employee | AnonymousUser
@@ -72,7 +71,7 @@ def staffing_grants(topic: Topic, back_office_member_ids: Iterable[int]) -> set[
 # Every topic right of one employee, user and group grants together, in one query. The
 # tables are guardian's; the answers are what guardian's ObjectPermissionChecker would give
 # (tests/moderation/test_staffing.py compares them), without its two ORM queries per topic.
-_TOPIC_PERMS_SQL = """
+TOPIC_PERMS_SQL = """
     SELECT g.object_pk, p.codename
       FROM guardian_userobjectpermission g
       JOIN auth_permission p ON p.id = g.permission_id
@@ -87,20 +86,22 @@ _TOPIC_PERMS_SQL = """
 
 
 def _topic_perms(user: Employee) -> set[tuple[str, str]]:
-    """The user's (topic pk, codename) grants, loaded once per user object (one request)."""
+    """The user's (topic pk, codename) grants, loaded once per user object (one request),
+    in the same query as the header's counts (moderation.querysets.rights_and_counts)."""
     perms = getattr(user, "_topic_perms", None)
     if perms is None:
+        from moderation.querysets import rights_and_counts  # the reads import these rules
+
         content_type = ContentType.objects.get_for_model(Topic)  # cached per process
-        with prepared_cursor() as cursor:
-            cursor.execute(_TOPIC_PERMS_SQL, {"user": user.pk, "ct": content_type.pk})
-            perms = {(str(object_pk), codename) for object_pk, codename in cursor.fetchall()}
-        user._topic_perms = perms
+        perms = user._topic_perms = rights_and_counts(user, content_type.pk)
     return perms
 
 
 def forget_cached_perms(user: Employee) -> None:
-    """Drop the user's loaded grants (after staffing changed in the same request or test)."""
+    """Drop the user's loaded grants and the header's counts read with them (after staffing
+    changed in the same request or test)."""
     user._topic_perms = None
+    user._navigation_counts = None
 
 
 def prefetch_topic_perms(user: User, topics: Iterable[Topic]) -> None:

@@ -196,55 +196,81 @@ def moderation_queue(user: Employee) -> Queue:
 
 # Written out once as SQL: the same query built through the ORM cost ~10 ms of Python on
 # every page (docs/benchmarks.md, F3). Table and codename names are this project's.
-NAVIGATION_SQL = """
-WITH my_topics AS (
+_MY_TOPICS_CTE = """
+my_topics AS (
   SELECT g.object_pk::bigint AS topic_id
     FROM guardian_userobjectpermission g
     JOIN auth_permission p ON p.id = g.permission_id
     JOIN django_content_type ct ON ct.id = p.content_type_id AND ct.id = g.content_type_id
    WHERE g.user_id = %(user)s AND p.codename = %(codename)s
      AND ct.app_label = 'forum' AND ct.model = 'topic'
-)
+)"""
+_COUNTS_SELECT = """
 SELECT
   (SELECT count(*) FROM moderation_notification n
-    WHERE n.recipient_id = %(user)s AND n.read_at IS NULL),
-  EXISTS (SELECT 1 FROM my_topics),
+    WHERE n.recipient_id = %(user)s AND n.read_at IS NULL) AS unread,
+  EXISTS (SELECT 1 FROM my_topics) AS moderates,
   (SELECT count(*) FROM moderation_report r
      JOIN forum_post po ON po.id = r.post_id
      JOIN forum_thread th ON th.id = po.thread_id
     WHERE r.status = 'open'
-      AND (%(admin)s OR th.topic_id IN (SELECT topic_id FROM my_topics))),
+      AND (%(admin)s OR th.topic_id IN (SELECT topic_id FROM my_topics))) AS reports,
   EXISTS (SELECT 1 FROM accounts_employee_groups eg
             JOIN auth_group gr ON gr.id = eg.group_id
-           WHERE eg.employee_id = %(user)s AND gr.name = %(group)s),
+           WHERE eg.employee_id = %(user)s AND gr.name = %(group)s) AS contact,
   (SELECT count(*) FROM moderation_escalation e
-    WHERE e.department_id = %(unit)s AND e.status IN ('received', 'in_progress'))
+    WHERE e.department_id = %(unit)s AND e.status IN ('received', 'in_progress')) AS inbox
 """
+NAVIGATION_SQL = f"WITH {_MY_TOPICS_CTE} {_COUNTS_SELECT}"
+# The header's counts and the user's topic grants (moderation.permissions) in one round
+# trip: every page that checks a topic right shows the header too (F26 in
+# docs/benchmarks.md). One row per grant, or one row of NULL grants, each with the counts.
+RIGHTS_AND_COUNTS_SQL = f"""
+WITH {_MY_TOPICS_CTE}, grants AS ({permissions.TOPIC_PERMS_SQL})
+SELECT g.object_pk, g.codename, n.unread, n.moderates, n.reports, n.contact, n.inbox
+  FROM ({_COUNTS_SELECT}) n LEFT JOIN grants g ON true
+"""  # noqa: S608  (fixed SQL; the values are parameters)
+_COUNT_NAMES = ("unread", "moderates", "reports", "contact", "inbox")
+
+
+def _navigation_params(user: Employee) -> dict:
+    return {
+        "user": user.pk,
+        "unit": user.unit_id,
+        "admin": is_admin(user),
+        "codename": permissions.MODERATE_TOPIC,
+        "group": DEPARTMENT_CONTACTS_GROUP,
+    }
 
 
 def navigation_counts(user: Employee) -> dict[str, int | bool]:
     """One query for the header: unread notifications, and for moderators and department
     contacts whether they have a queue or inbox and how much waits in it (open reports in
-    the topics they moderate, all of them for admins; open escalations to their unit)."""
+    the topics they moderate, all of them for admins; open escalations to their unit).
+    No query when this request already read them with the user's topic grants
+    (rights_and_counts)."""
+    counts = getattr(user, "_navigation_counts", None)
+    if counts is not None:
+        return counts
     with prepared_cursor() as cursor:
-        cursor.execute(
-            NAVIGATION_SQL,
-            {
-                "user": user.pk,
-                "unit": user.unit_id,
-                "admin": is_admin(user),
-                "codename": permissions.MODERATE_TOPIC,
-                "group": DEPARTMENT_CONTACTS_GROUP,
-            },
-        )
-        unread, moderates, reports, contact, inbox = cursor.fetchone()
-    return {
-        "unread": unread,
-        "moderates": moderates,
-        "reports": reports,
-        "contact": contact,
-        "inbox": inbox,
-    }
+        cursor.execute(NAVIGATION_SQL, _navigation_params(user))
+        return dict(zip(_COUNT_NAMES, cursor.fetchone(), strict=True))
+
+
+def rights_and_counts(user: Employee, content_type_id: int) -> set[tuple[str, str]]:
+    """The user's (topic pk, codename) grants, user and group grants together, for
+    moderation.permissions; the header's counts of the same query are kept on the user
+    object (one request) for navigation_counts."""
+    with prepared_cursor() as cursor:
+        cursor.execute(RIGHTS_AND_COUNTS_SQL, {**_navigation_params(user), "ct": content_type_id})
+        rows = cursor.fetchall()
+    user._navigation_counts = dict(zip(_COUNT_NAMES, rows[0][2:], strict=True))
+    return {(str(pk), codename) for pk, codename, *_counts in rows if pk is not None}
+
+
+def forget_navigation_counts(user: Employee) -> None:
+    """Drop the counts read earlier in this request (after something changed them)."""
+    user._navigation_counts = None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
 from forum.markdown import render_markdown
 from forum.models import Post, Thread, Topic
-from moderation import permissions
+from moderation import permissions, querysets
 from moderation.models import (
     AuditEntry,
     BackOffice,
@@ -934,4 +934,6 @@ def mark_notifications_read(recipient: Employee, *, ids: Iterable[int] | None = 
     qs = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(Q(pk__in=list(ids)))
-    return qs.update(read_at=timezone.now())
+    done = qs.update(read_at=timezone.now())
+    querysets.forget_navigation_counts(recipient)  # the header shows the new count
+    return done

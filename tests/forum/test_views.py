@@ -208,9 +208,10 @@ def test_thread_query_count_is_fixed(
             escalated_by=topic.moderator,
         )  # fmt: skip
     # session, employee, thread (+topic and its parent, views, has clarified answers?
-    # escalations?), posts, topic rights, count view and mark read (one statement), header
-    # notifications; and moderation's clarified answers and escalations where there are some
-    with django_assert_num_queries(9 if moderated else 7):
+    # escalations?), posts, topic rights with the header's counts (one statement), count
+    # view and mark read (one statement); and moderation's clarified answers and
+    # escalations where there are some
+    with django_assert_num_queries(8 if moderated else 6):
         response = employee_client.get(thread.get_absolute_url() + "?page=last")
     assert response.status_code == 200
     assert (b"clarified-answers" in response.content) is moderated
@@ -428,8 +429,8 @@ def test_edit_and_history_query_counts(
     post = thread.posts.get()
     for n in range(5):
         services.edit_post(post, editor=employee, body=f"v{n}")
-    # session, employee, post, topic rights, ancestors, header notifications
-    with django_assert_num_queries(6):
+    # session, employee, post, topic rights with the header's counts, ancestors
+    with django_assert_num_queries(5):
         assert employee_client.get(f"/innlegg/{post.pk}/rediger/").status_code == 200
     # session, employee, post, revisions, ancestors, notifications (the author needs no
     # rights lookup)

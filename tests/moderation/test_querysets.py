@@ -102,3 +102,34 @@ def test_header_counts_for_each_role(
     }  # fmt: skip
     contact = navigation_counts(department_contact)
     assert contact["contact"] is True and contact["inbox"] == 1 and contact["unread"] == 1
+
+
+def test_the_header_counts_come_with_the_topic_rights(
+    post_a, author, employee, moderator_a, moderator_b, department_contact, department,
+    django_assert_num_queries,
+):  # fmt: skip
+    """F26: a page that checks a topic right reads the header's counts in the same query;
+    they equal the header's own query, for users with grants and without."""
+    services.report_post(post_a, reporter=author, reason="Feil")
+    services.escalate_thread(
+        post_a.thread, by=moderator_a, department=department, category="routine", summary="x"
+    )
+    topic = post_a.thread.topic
+    for user in (moderator_a, moderator_b, employee, department_contact):
+        expected = navigation_counts(user)  # its own query: nothing loaded yet
+        permissions.forget_cached_perms(user)
+        with django_assert_num_queries(1):
+            permissions.is_topic_moderator(user, topic)  # grants and counts together
+            assert navigation_counts(user) == expected
+        assert permissions.is_topic_moderator(user, topic) is (user == moderator_a)
+
+
+def test_counts_read_with_the_rights_follow_a_change_in_the_same_request(post_a, author):
+    Notification.objects.create(recipient=author, message="Innlegget ditt er skjult")
+    permissions.is_topic_moderator(author, post_a.thread.topic)
+    assert navigation_counts(author)["unread"] == 1
+    services.mark_notifications_read(author)
+    assert navigation_counts(author)["unread"] == 0
+    permissions.is_topic_moderator(author, post_a.thread.topic)
+    permissions.forget_cached_perms(author)
+    assert getattr(author, "_navigation_counts", None) is None
