@@ -1,4 +1,5 @@
 import hashlib
+import pickle
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -78,7 +79,16 @@ def _clarification(post):
 
 
 def _digest(shown) -> str:
-    return hashlib.blake2b(repr(shown).encode(), digest_size=20).hexdigest()
+    """A fragment key's digest of everything the fragment shows. Pickled rather than repr'd:
+    a page of posts' values with their bodies took 0.35 ms through repr and 0.02 ms through
+    pickle (F27 in docs/benchmarks.md). Different values always pickle differently; equal
+    values may pickle differently (shared objects are written once), which costs a cache
+    miss, never a stale hit. Anything that does not pickle falls back to repr."""
+    try:
+        data = pickle.dumps(shown, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        data = repr(shown).encode()
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def _fragment(key: str, render: Callable[[], str]) -> SafeString:

@@ -8,6 +8,7 @@ import uuid
 from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -167,3 +168,17 @@ def test_every_page_links_the_hashed_static_assets(client, thread, employee):
     page = _page(client_for(employee), thread)
     for name in ("css/app.css", "js/app.js", "img/favicon.svg"):
         assert f'"{static(name)}"' in page
+
+
+def test_a_fragment_digest_tells_every_shown_value_apart():
+    moment = timezone.now()
+    values = [
+        ("<p>a</p>", moment, 1, None), ("<p>a</p>", moment, 1, 0), ("<p>a</p>", moment, 2, None),
+        ("<p>b</p>", moment, 1, None), ("<p>a</p>", moment.replace(microsecond=1), 1, None),
+        (mark_safe("<p>a</p>"), moment, 1, None), ("<p>a</p>", moment, True, None),
+    ]  # fmt: skip
+    digests = [forum_tags._digest(value) for value in values]
+    assert len(set(digests)) == len(values)
+    assert forum_tags._digest(("<p>a</p>", moment, 1, None)) == digests[0]
+    unpicklable = (lambda: None, 1)
+    assert len(forum_tags._digest(unpicklable)) == 40
