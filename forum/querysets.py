@@ -212,9 +212,59 @@ def thread_for_page(pk: int) -> Thread | None:
     return thread
 
 
-def thread_for_writing(pk: int) -> QuerySet[Thread]:
-    """One thread with its topic, without the views total a write does not show."""
-    return Thread.objects.filter(pk=pk).select_related("topic")
+@functools.cache
+def _thread_with_topic_sql(lock: bool) -> tuple[str, list[str], list[str]]:
+    thread_fields, thread_select = select_columns(Thread, "t")
+    topic_fields, topic_select = select_columns(Topic, "tp")
+    sql = f"""
+        SELECT {thread_select}, {topic_select}
+          FROM {Thread._meta.db_table} t JOIN {Topic._meta.db_table} tp ON tp.id = t.topic_id
+         WHERE t.id = %s {"FOR UPDATE OF t" if lock else ""}
+    """  # noqa: S608  (identifiers from the models, the id a parameter)
+    return sql, thread_fields, topic_fields
+
+
+def thread_for_writing(pk: int, *, lock: bool = False) -> Thread | None:
+    """One thread with its topic (None if there is none), without the views total a write
+    does not show; with lock=True its row is locked (FOR UPDATE OF the thread alone) until
+    the transaction ends. One prepared statement: the reply path's ORM reads cost more
+    Python than PostgreSQL spends on them (F28 in docs/benchmarks.md)."""
+    sql, thread_fields, topic_fields = _thread_with_topic_sql(lock)
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n = len(thread_fields)
+    thread = build(Thread, thread_fields, row[:n])
+    thread._state.fields_cache["topic"] = build(Topic, topic_fields, row[n:])
+    return thread
+
+
+@functools.cache
+def _post_by_key_sql() -> tuple[str, list[str], list[str]]:
+    post_fields, post_select = select_columns(Post, "p")
+    thread_fields, thread_select = select_columns(Thread, "t")
+    sql = f"""
+        SELECT {post_select}, {thread_select}
+          FROM {Post._meta.db_table} p JOIN {Thread._meta.db_table} t ON t.id = p.thread_id
+         WHERE p.submission_key = %s
+    """  # noqa: S608  (identifiers from the models, the key a parameter)
+    return sql, post_fields, thread_fields
+
+
+def post_by_submission_key(key) -> Post | None:
+    """The post a form with this submission key already made (with its thread), or None."""
+    sql, post_fields, thread_fields = _post_by_key_sql()
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n = len(post_fields)
+    post = build(Post, post_fields, row[:n])
+    post._state.fields_cache["thread"] = build(Thread, thread_fields, row[n:])
+    return post
 
 
 def post_with_thread(pk: int) -> QuerySet[Post]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee
 from erfaringsforum.db import prepared_cursor
+from forum import querysets
 from forum.markdown import RENDERER_VERSION, render_markdown
 from forum.models import (
     BODY_MAX_LENGTH,
@@ -73,13 +74,19 @@ def _clean_text(value: str, *, field: str, max_length: int) -> str:
 def _lock_author(author: Employee) -> None:
     # One employee's submissions queue behind each other: the rate limit and the
     # submission key are then checked against committed rows, never raced.
-    Employee.objects.select_for_update().filter(pk=author.pk).values_list("pk").get()
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {Employee._meta.db_table} WHERE id = %s FOR UPDATE",  # noqa: S608
+            [author.pk],
+        )
+        if cursor.fetchone() is None:
+            raise Employee.DoesNotExist
 
 
 def _existing_post(submission_key: uuid.UUID | None, author: Employee) -> Post | None:
     if submission_key is None:
         return None
-    post = Post.objects.select_related("thread").filter(submission_key=submission_key).first()
+    post = querysets.post_by_submission_key(submission_key)
     if post is not None and post.author_id != author.pk:
         raise ValidationError(_("This form was already used. Reload the page and try again."))
     return post
@@ -252,9 +259,9 @@ def post_reply(
     now = timezone.now()
     if kind == Post.Kind.REGULAR:
         _check_post_interval(author, now)
-    thread = (
-        Thread.objects.select_for_update(of=("self",)).select_related("topic").get(pk=thread.pk)
-    )
+    thread = querysets.thread_for_writing(thread.pk, lock=True)
+    if thread is None:
+        raise Thread.DoesNotExist
     # The cheap conditions first: asking whether the author moderates costs a query.
     closed = not thread.topic.is_published or thread.locked
     if kind == Post.Kind.REGULAR and closed and not can_moderate(author, thread.topic):
@@ -423,9 +430,9 @@ def refresh_thread_counters(thread: Thread) -> Thread:
     Locks the thread row. reply_count counts visible posts after the first; post_count
     every row (positions stay 1..post_count); last activity is the newest visible post.
     """
-    thread = (
-        Thread.objects.select_for_update(of=("self",)).select_related("topic").get(pk=thread.pk)
-    )
+    thread = querysets.thread_for_writing(thread.pk, lock=True)
+    if thread is None:
+        raise Thread.DoesNotExist
     posts = Post.objects.filter(thread=thread)
     visible = posts.filter(hidden_at__isnull=True, deleted_at__isnull=True)
     thread.post_count = posts.aggregate(n=Max("position"))["n"] or 0

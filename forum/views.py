@@ -367,7 +367,9 @@ def _quote(request: HttpRequest, thread: Thread) -> str:
 @_write_view
 @require_http_methods(["GET", "POST"])
 def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = get_object_or_404(querysets.thread_for_writing(pk))
+    thread = querysets.thread_for_writing(pk)
+    if thread is None:
+        raise Http404(_("There is no such thread."))
     permissions.check_post_reply(request.user, thread)
     status, preview = 200, None
     if request.method == "POST":

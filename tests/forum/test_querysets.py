@@ -1,9 +1,12 @@
 """The busiest pages' reads (a topic's threads, a thread, its posts) are plain SQL
 (forum.querysets); each must return exactly what the equivalent ORM queryset returns."""
 
+import uuid
 from datetime import date, timedelta
 
-from django.db import connection
+import psycopg
+import pytest
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Exists, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.test import RequestFactory
@@ -251,3 +254,43 @@ def test_a_page_of_posts_builds_authors_only_when_rendered(thread, employee, oth
     assert page_html(again) == html and not again._people  # from the cache: none built
     whole = querysets.posts_on_page(thread, 1, 20)
     assert whole._people and whole[1].author.name == other_employee.name
+
+
+def test_the_write_paths_reads_equal_the_orm_reads(thread, other_employee):
+    """F28: the reply's thread (locked or not) and the post a submission key already made."""
+    key = uuid.uuid4()
+    reply = services.post_reply(thread, author=other_employee, body="Svar", submission_key=key)
+    expected = Thread.objects.select_related("topic").get(pk=thread.pk)
+    for lock in (False, True):
+        with transaction.atomic():
+            got = querysets.thread_for_writing(thread.pk, lock=lock)
+        fields = [f.attname for f in Thread._meta.concrete_fields]
+        assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert got.topic == expected.topic and got.topic.name == expected.topic.name
+    assert querysets.thread_for_writing(2_000_000_000) is None
+    found = querysets.post_by_submission_key(key)
+    assert found == reply and found.position == reply.position
+    assert found.thread.post_count == 2 and found.thread == thread
+    assert querysets.post_by_submission_key(uuid.uuid4()) is None
+
+
+def _raw_connection_kwargs() -> dict:
+    settings = connection.settings_dict  # the test database
+    return {
+        "dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"],
+        "port": settings["PORT"] or 5432, "password": settings["PASSWORD"] or None,
+    }  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_locked_read_holds_the_threads_row(thread):
+    with transaction.atomic():
+        querysets.thread_for_writing(thread.pk, lock=True)
+        with psycopg.connect(**_raw_connection_kwargs(), autocommit=True) as other:
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute(
+                    "SELECT id FROM forum_thread WHERE id = %s FOR UPDATE NOWAIT", [thread.pk]
+                )
+            other.execute(  # the topic is not locked with it
+                "SELECT id FROM forum_topic WHERE id = %s FOR UPDATE NOWAIT", [thread.topic_id]
+            )
