@@ -17,6 +17,7 @@ from accounts.querysets import (
 )
 from erfaringsforum.db import prepared_cursor
 from forum.models import Post, PostRevision, Thread, ThreadRead, ThreadViewDay, Topic
+from moderation import querysets as moderation_reads
 from moderation.models import ClarifiedAnswer, Escalation
 
 # A post as a page of posts shows it (components/_post.html and forum.permissions).
@@ -178,37 +179,49 @@ def topic_for_page(slug: str) -> Topic | None:
 
 
 @functools.cache
-def _thread_page_sql() -> tuple[str, list[str], list[str]]:
+def _thread_page_sql(with_viewer: bool) -> tuple[str, list[str], list[str]]:
     thread_fields, thread_select = select_columns(Thread, "t")
     topic_fields, topic_select = select_columns(Topic, "tp")
     _fields, parent_select = select_columns(Topic, "pa")
+    viewer_columns = f", {moderation_reads.VIEWER_COLUMNS}" if with_viewer else ""
+    viewer_join = moderation_reads.VIEWER_JOIN if with_viewer else ""
     sql = f"""
         SELECT {thread_select}, {topic_select}, {parent_select}, {VIEWS_SQL},
                EXISTS (SELECT 1 FROM {ClarifiedAnswer._meta.db_table} c
                         WHERE c.thread_id = t.id),
                EXISTS (SELECT 1 FROM {Escalation._meta.db_table} e WHERE e.thread_id = t.id)
+               {viewer_columns}
           FROM {Thread._meta.db_table} t
           JOIN {Topic._meta.db_table} tp ON tp.id = t.topic_id {TOPIC_AND_PARENT_JOIN}
-         WHERE t.id = %s
-    """  # noqa: S608  (identifiers from the models, the id a parameter)
+          {viewer_join}
+         WHERE t.id = %(pk)s
+    """  # noqa: S608  (identifiers from the models, the values parameters)
     return sql, thread_fields, topic_fields
 
 
-def thread_for_page(pk: int) -> Thread | None:
+def thread_for_page(pk: int, viewer: Employee | None = None) -> Thread | None:
     """One thread with its topic (and the topic's parent), its views so far (`views`),
     and whether it has clarified answers and escalations (`has_clarified`,
     `has_escalations`: two index probes that spare most thread pages moderation's two
-    queries for them); None when there is no such thread. One query."""
-    sql, thread_fields, topic_fields = _thread_page_sql()
+    queries for them); None when there is no such thread. One query.
+
+    With a signed-in `viewer`, the same row carries the viewer's topic grants and the
+    header's counts (moderation.querysets.VIEWER_COLUMNS), kept on the viewer object: the
+    page then makes no query of its own for either (F29)."""
+    with_viewer = viewer is not None and viewer.is_authenticated
+    sql, thread_fields, topic_fields = _thread_page_sql(with_viewer)
+    params = {"pk": pk, **(moderation_reads.viewer_params(viewer) if with_viewer else {})}
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [pk])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
     n, m = len(thread_fields), len(thread_fields) + 2 * len(topic_fields)
     thread = build(Thread, thread_fields, row[:n])
     thread._state.fields_cache["topic"] = _topic_and_parent(row[n:m], topic_fields)
-    thread.views, thread.has_clarified, thread.has_escalations = row[m:]
+    thread.views, thread.has_clarified, thread.has_escalations = row[m : m + 3]
+    if with_viewer:
+        moderation_reads.keep_viewer_state(viewer, row[m + 3 :])
     return thread
 
 

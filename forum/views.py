@@ -260,7 +260,7 @@ def _annotate_post_rights(request: HttpRequest, thread: Thread, posts: list[Post
 
 @require_safe
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = querysets.thread_for_page(pk)
+    thread = querysets.thread_for_page(pk, viewer=request.user)
     if thread is None:
         raise Http404(_("There is no such thread."))
     permissions.check_view_thread(request.user, thread)

@@ -268,6 +268,30 @@ def rights_and_counts(user: Employee, content_type_id: int) -> set[tuple[str, st
     return {(str(pk), codename) for pk, codename, *_counts in rows if pk is not None}
 
 
+# The same grants and counts as columns of another page's one-row read (the thread page,
+# forum.querysets.thread_for_page): the grants as an array of "pk codename" strings, the
+# counts from a lateral subquery. One round trip less again (F29 in docs/benchmarks.md).
+VIEWER_COLUMNS = f"""
+    (SELECT coalesce(array_agg(gr.object_pk || ' ' || gr.codename), '{{}}')
+       FROM ({permissions.TOPIC_PERMS_SQL}) gr),
+    viewer.unread, viewer.moderates, viewer.reports, viewer.contact, viewer.inbox"""  # noqa: S608
+VIEWER_JOIN = f"CROSS JOIN LATERAL (WITH {_MY_TOPICS_CTE} {_COUNTS_SELECT}) viewer"
+
+
+def viewer_params(user: Employee) -> dict:
+    """The parameters of VIEWER_COLUMNS and VIEWER_JOIN."""
+    content_type = ContentType.objects.get_for_model(Topic)  # cached per process
+    return {**_navigation_params(user), "ct": content_type.pk}
+
+
+def keep_viewer_state(user: Employee, values: tuple) -> None:
+    """Keep what VIEWER_COLUMNS read on the user object (one request): the topic grants
+    for moderation.permissions, the counts for navigation_counts."""
+    grants, *counts = values
+    user._topic_perms = {tuple(grant.split(" ", 1)) for grant in grants}
+    user._navigation_counts = dict(zip(_COUNT_NAMES, counts, strict=True))
+
+
 def forget_navigation_counts(user: Employee) -> None:
     """Drop the counts read earlier in this request (after something changed them)."""
     user._navigation_counts = None

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from forum import querysets as forum_querysets
 from moderation import permissions, services
 from moderation.models import ClarifiedAnswer, Notification
 from moderation.querysets import navigation_counts, thread_moderation_context
@@ -133,3 +134,27 @@ def test_counts_read_with_the_rights_follow_a_change_in_the_same_request(post_a,
     permissions.is_topic_moderator(author, post_a.thread.topic)
     permissions.forget_cached_perms(author)
     assert getattr(author, "_navigation_counts", None) is None
+
+
+def test_the_thread_read_carries_the_viewers_rights_and_counts(
+    post_a, author, employee, moderator_a, moderator_b, department_contact, department,
+    django_assert_num_queries,
+):  # fmt: skip
+    """F29: the thread page's one-row read brings the viewer's grants and header counts,
+    equal to what their own query gives."""
+    services.report_post(post_a, reporter=author, reason="Feil")
+    services.escalate_thread(
+        post_a.thread, by=moderator_a, department=department, category="routine", summary="x"
+    )
+    thread = post_a.thread
+    for user in (moderator_a, moderator_b, employee, department_contact):
+        permissions.forget_cached_perms(user)
+        permissions.is_topic_moderator(user, thread.topic)
+        grants, counts = user._topic_perms, navigation_counts(user)
+        permissions.forget_cached_perms(user)
+        with django_assert_num_queries(1):
+            got = forum_querysets.thread_for_page(thread.pk, viewer=user)
+            assert got.pk == thread.pk
+            assert permissions.is_topic_moderator(user, got.topic) is (user == moderator_a)
+            assert navigation_counts(user) == counts
+        assert user._topic_perms == grants
