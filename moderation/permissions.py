@@ -92,8 +92,7 @@ def _topic_perms(user: Employee) -> set[tuple[str, str]]:
     if perms is None:
         from moderation.querysets import rights_and_counts  # the reads import these rules
 
-        content_type = ContentType.objects.get_for_model(Topic)  # cached per process
-        perms = user._topic_perms = rights_and_counts(user, content_type.pk)
+        perms = rights_and_counts(user)
     return perms
 
 

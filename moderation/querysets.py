@@ -222,15 +222,19 @@ SELECT
     WHERE e.department_id = %(unit)s AND e.status IN ('received', 'in_progress')) AS inbox
 """
 NAVIGATION_SQL = f"WITH {_MY_TOPICS_CTE} {_COUNTS_SELECT}"
-# The header's counts and the user's topic grants (moderation.permissions) in one round
-# trip: every page that checks a topic right shows the header too (F26 in
-# docs/benchmarks.md). One row per grant, or one row of NULL grants, each with the counts.
-RIGHTS_AND_COUNTS_SQL = f"""
-WITH {_MY_TOPICS_CTE}, grants AS ({permissions.TOPIC_PERMS_SQL})
-SELECT g.object_pk, g.codename, n.unread, n.moderates, n.reports, n.contact, n.inbox
-  FROM ({_COUNTS_SELECT}) n LEFT JOIN grants g ON true
-"""  # noqa: S608  (fixed SQL; the values are parameters)
 _COUNT_NAMES = ("unread", "moderates", "reports", "contact", "inbox")
+# The header's counts and the user's topic grants (moderation.permissions) as the columns
+# of one row: every page that checks a topic right shows the header too. Read on their own
+# (rights_and_counts, F26 in docs/benchmarks.md) or carried by another page's one-row read
+# (forum.querysets.thread_for_page joins VIEWER_JOIN, F29). The grants come as an array of
+# "pk codename" strings, the counts from a lateral subquery.
+VIEWER_COLUMNS = f"""
+    (SELECT coalesce(array_agg(gr.object_pk || ' ' || gr.codename), '{{}}')
+       FROM ({permissions.TOPIC_PERMS_SQL}) gr),
+    viewer.unread, viewer.moderates, viewer.reports, viewer.contact, viewer.inbox"""  # noqa: S608
+_VIEWER_COUNTS = f"(WITH {_MY_TOPICS_CTE} {_COUNTS_SELECT}) viewer"
+VIEWER_JOIN = f"CROSS JOIN LATERAL {_VIEWER_COUNTS}"
+RIGHTS_AND_COUNTS_SQL = f"SELECT {VIEWER_COLUMNS} FROM {_VIEWER_COUNTS}"  # noqa: S608
 
 
 def _navigation_params(user: Employee) -> dict:
@@ -248,34 +252,13 @@ def navigation_counts(user: Employee) -> dict[str, int | bool]:
     contacts whether they have a queue or inbox and how much waits in it (open reports in
     the topics they moderate, all of them for admins; open escalations to their unit).
     No query when this request already read them with the user's topic grants
-    (rights_and_counts)."""
+    (keep_viewer_state)."""
     counts = getattr(user, "_navigation_counts", None)
     if counts is not None:
         return counts
     with prepared_cursor() as cursor:
         cursor.execute(NAVIGATION_SQL, _navigation_params(user))
         return dict(zip(_COUNT_NAMES, cursor.fetchone(), strict=True))
-
-
-def rights_and_counts(user: Employee, content_type_id: int) -> set[tuple[str, str]]:
-    """The user's (topic pk, codename) grants, user and group grants together, for
-    moderation.permissions; the header's counts of the same query are kept on the user
-    object (one request) for navigation_counts."""
-    with prepared_cursor() as cursor:
-        cursor.execute(RIGHTS_AND_COUNTS_SQL, {**_navigation_params(user), "ct": content_type_id})
-        rows = cursor.fetchall()
-    user._navigation_counts = dict(zip(_COUNT_NAMES, rows[0][2:], strict=True))
-    return {(str(pk), codename) for pk, codename, *_counts in rows if pk is not None}
-
-
-# The same grants and counts as columns of another page's one-row read (the thread page,
-# forum.querysets.thread_for_page): the grants as an array of "pk codename" strings, the
-# counts from a lateral subquery. One round trip less again (F29 in docs/benchmarks.md).
-VIEWER_COLUMNS = f"""
-    (SELECT coalesce(array_agg(gr.object_pk || ' ' || gr.codename), '{{}}')
-       FROM ({permissions.TOPIC_PERMS_SQL}) gr),
-    viewer.unread, viewer.moderates, viewer.reports, viewer.contact, viewer.inbox"""  # noqa: S608
-VIEWER_JOIN = f"CROSS JOIN LATERAL (WITH {_MY_TOPICS_CTE} {_COUNTS_SELECT}) viewer"
 
 
 def viewer_params(user: Employee) -> dict:
@@ -290,6 +273,15 @@ def keep_viewer_state(user: Employee, values: tuple) -> None:
     grants, *counts = values
     user._topic_perms = {tuple(grant.split(" ", 1)) for grant in grants}
     user._navigation_counts = dict(zip(_COUNT_NAMES, counts, strict=True))
+
+
+def rights_and_counts(user: Employee) -> set[tuple[str, str]]:
+    """The user's (topic pk, codename) grants, user and group grants together, for
+    moderation.permissions, with the header's counts kept for navigation_counts."""
+    with prepared_cursor() as cursor:
+        cursor.execute(RIGHTS_AND_COUNTS_SQL, viewer_params(user))
+        keep_viewer_state(user, cursor.fetchone())
+    return user._topic_perms
 
 
 def forget_navigation_counts(user: Employee) -> None:
