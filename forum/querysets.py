@@ -226,15 +226,32 @@ def thread_for_page(pk: int, viewer: Employee | None = None) -> Thread | None:
 
 
 @functools.cache
-def _thread_with_topic_sql(lock: bool) -> tuple[str, list[str], list[str]]:
-    thread_fields, thread_select = select_columns(Thread, "t")
-    topic_fields, topic_select = select_columns(Topic, "tp")
+def _with_related_sql(model: type, relation: str, where: str, suffix: str) -> tuple:
+    related = model._meta.get_field(relation).related_model
+    fields, select = select_columns(model, "o")
+    related_fields, related_select = select_columns(related, "r")
     sql = f"""
-        SELECT {thread_select}, {topic_select}
-          FROM {Thread._meta.db_table} t JOIN {Topic._meta.db_table} tp ON tp.id = t.topic_id
-         WHERE t.id = %s {"FOR UPDATE OF t" if lock else ""}
-    """  # noqa: S608  (identifiers from the models, the id a parameter)
-    return sql, thread_fields, topic_fields
+        SELECT {select}, {related_select}
+          FROM {model._meta.db_table} o
+          JOIN {related._meta.db_table} r ON r.id = o.{relation}_id
+         WHERE o.{where} = %s {suffix}
+    """  # noqa: S608  (identifiers from the models, the value a parameter)
+    return sql, fields, related, related_fields
+
+
+def _one_with_related(model: type, relation: str, where: str, value, suffix: str = ""):
+    """The `model` row whose `where` column equals `value`, with its `relation` built from
+    the same row (one prepared statement), or None."""
+    sql, fields, related, related_fields = _with_related_sql(model, relation, where, suffix)
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n = len(fields)
+    instance = build(model, fields, row[:n])
+    instance._state.fields_cache[relation] = build(related, related_fields, row[n:])
+    return instance
 
 
 def thread_for_writing(pk: int, *, lock: bool = False) -> Thread | None:
@@ -242,42 +259,12 @@ def thread_for_writing(pk: int, *, lock: bool = False) -> Thread | None:
     does not show; with lock=True its row is locked (FOR UPDATE OF the thread alone) until
     the transaction ends. One prepared statement: the reply path's ORM reads cost more
     Python than PostgreSQL spends on them (F28 in docs/benchmarks.md)."""
-    sql, thread_fields, topic_fields = _thread_with_topic_sql(lock)
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    n = len(thread_fields)
-    thread = build(Thread, thread_fields, row[:n])
-    thread._state.fields_cache["topic"] = build(Topic, topic_fields, row[n:])
-    return thread
-
-
-@functools.cache
-def _post_by_key_sql() -> tuple[str, list[str], list[str]]:
-    post_fields, post_select = select_columns(Post, "p")
-    thread_fields, thread_select = select_columns(Thread, "t")
-    sql = f"""
-        SELECT {post_select}, {thread_select}
-          FROM {Post._meta.db_table} p JOIN {Thread._meta.db_table} t ON t.id = p.thread_id
-         WHERE p.submission_key = %s
-    """  # noqa: S608  (identifiers from the models, the key a parameter)
-    return sql, post_fields, thread_fields
+    return _one_with_related(Thread, "topic", "id", pk, "FOR UPDATE OF o" if lock else "")
 
 
 def post_by_submission_key(key) -> Post | None:
     """The post a form with this submission key already made (with its thread), or None."""
-    sql, post_fields, thread_fields = _post_by_key_sql()
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, [key])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    n = len(post_fields)
-    post = build(Post, post_fields, row[:n])
-    post._state.fields_cache["thread"] = build(Thread, thread_fields, row[n:])
-    return post
+    return _one_with_related(Post, "thread", "submission_key", key)
 
 
 def post_with_thread(pk: int) -> QuerySet[Post]:
