@@ -91,6 +91,13 @@ def _digest(shown) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
+def _localized_key(*parts) -> str:
+    """A fragment key: its parts, then the language and time zone the fragment is shown in."""
+    language = translation.get_language()
+    zone = timezone.get_current_timezone_name()
+    return ":".join(map(str, (*parts, language, zone)))
+
+
 def _fragment(key: str, render: Callable[[], str]) -> SafeString:
     """The cached fragment under `key`, rendered and stored on a miss. Keys hold a digest of
     everything the fragment shows, so a change is a new key and nothing is invalidated."""
@@ -119,10 +126,7 @@ def _post_header_shown(post) -> tuple:
 
 def post_fragment_key(post) -> str:
     """The cache key of a post's header: every value the fragment renders is in it."""
-    language = translation.get_language()
-    zone = timezone.get_current_timezone_name()
-    shown = _digest(_post_header_shown(post))
-    return f"post:{RENDERER_VERSION}:{language}:{zone}:{post.pk}:{shown}"
+    return _localized_key("post", RENDERER_VERSION, post.pk, _digest(_post_header_shown(post)))
 
 
 @register.simple_tag
@@ -169,9 +173,7 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
             for post, row in zip(posts, posts.rows, strict=True)
         ),
     ]
-    language = translation.get_language()
-    zone = timezone.get_current_timezone_name()
-    return _fragment(f"posts:{RENDERER_VERSION}:{language}:{zone}:{_digest(shown)}", render)
+    return _fragment(_localized_key("posts", RENDERER_VERSION, _digest(shown)), render)
 
 
 @register.simple_tag
@@ -179,11 +181,9 @@ def thread_rows(threads) -> SafeString:
     """The rows of a topic's thread table (forum.querysets.ThreadPage), cached under a digest
     of the rows as read: every value they can show, the viewer's read marks included. Like
     post_list, nothing is ever invalidated, and a cache hit builds no Thread objects."""
-    language = translation.get_language()
-    zone = timezone.get_current_timezone_name()
     template_ = get_template("components/_thread_rows.html")
     return _fragment(
-        f"threadrows:{language}:{zone}:{_digest(threads.rows)}",
+        _localized_key("threadrows", _digest(threads.rows)),
         lambda: template_.render({"threads": threads}),
     )
 
