@@ -47,6 +47,7 @@ SESSIONS = 64  # distinct employees whose sessions the load rotates through
 TARGETS = {
     "topic": (50, 0.35),
     "topic-p50": (50, 0.35),
+    "topic-last": (50, 0.35),
     "thread-big-first": (50, 0.35),
     "thread-big-last": (50, 0.35),
     "thread-typical": (50, 0.35),
@@ -132,6 +133,13 @@ def discover(args: argparse.Namespace) -> dict:
             "name": "topic-p50",
             "label": f"topic page {topic_page} of {topic_pages}",
             "path": f"{topic.get_absolute_url()}?page={topic_page}",
+        },
+        {
+            # The deepest page: OFFSET counts past every thread before it unless the read
+            # starts from the nearer end.
+            "name": "topic-last",
+            "label": f"topic page {topic_pages} of {topic_pages} (the last)",
+            "path": f"{topic.get_absolute_url()}?page={topic_pages}",
         },
         {
             "name": "thread-big-first",

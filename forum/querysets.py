@@ -70,12 +70,19 @@ VIEWS_SQL = f"""t.view_count + COALESCE((
      WHERE d.thread_id = t.id AND d.day > COALESCE(t.views_counted_through, '0001-01-01')), 0)"""  # noqa: S608
 
 
+# A topic's threads as its pages list them, and the same order from the other end.
+TOPIC_ORDER = "pinned DESC, last_activity_at DESC, id DESC"
+TOPIC_ORDER_BACKWARD = "pinned ASC, last_activity_at ASC, id ASC"
+
+
 @functools.cache
-def _topic_page_sql(limit: int) -> tuple[str, list[list[str]]]:
+def _topic_page_sql(limit: int, backward: bool = False) -> tuple[str, list[list[str]]]:
     # The page size is written into the statement, not passed: with LIMIT a parameter,
     # PostgreSQL's generic plan is costed for an unknown limit and never wins, so every
     # execution was planned anew (2 ms of planning against 1 ms of execution, docs/benchmarks.md
     # F20). With the limit fixed the prepared statement settles on its generic plan.
+    # backward=True counts the OFFSET from the topic's oldest thread (the same index read
+    # backwards); the outer ORDER BY puts the page back in the listing's order (F30).
     thread_fields, thread_select = select_columns(Thread, "t", THREAD_ROW_FIELDS)
     author_groups, author_select = person_columns("a")
     groups = [thread_fields, *author_groups, ["last_poster_name"]]
@@ -85,7 +92,7 @@ def _topic_page_sql(limit: int) -> tuple[str, list[list[str]]]:
                COALESCE((SELECT r.last_read_position FROM {ThreadRead._meta.db_table} r
                           WHERE r.thread_id = t.id AND r.employee_id = %s), 0)
           FROM (SELECT id FROM {Thread._meta.db_table} WHERE topic_id = %s
-                 ORDER BY pinned DESC, last_activity_at DESC, id DESC
+                 ORDER BY {TOPIC_ORDER_BACKWARD if backward else TOPIC_ORDER}
                  LIMIT {int(limit)} OFFSET %s) page
           JOIN {Thread._meta.db_table} t ON t.id = page.id
           {person_joins("a", "t.author_id")}
@@ -136,11 +143,26 @@ def threads_for_topic_page(
     scan); only those rows get their author (unit, county), last poster's name
     (`last_poster_name`, None without posts), views
     (`views`) and the employee's read state (`last_read_position`, 0 when never opened, and
-    `has_unread`). One query."""
-    sql, groups = _topic_page_sql(limit)
+    `has_unread`). One query.
+
+    A page in the older half of the topic is read from its oldest thread (by
+    `topic.thread_count`, which the write path keeps exact): OFFSET steps over every index
+    entry before the page, so the last page of a 16,700-thread topic stepped over 16,700
+    instead of none (F30 in docs/benchmarks.md)."""
+    count = topic.thread_count
+    backward = offset > count // 2 and offset < count
+    if backward:
+        # The page holds listing positions offset .. offset+limit-1 (or up to the last
+        # thread); counted from the oldest that is start .. start+limit-1.
+        start = count - offset - limit
+        keep = limit + min(start, 0)  # a short last page: the rest of the read is page n-1
+        offset = max(start, 0)
+    sql, groups = _topic_page_sql(limit, backward)
     with prepared_cursor() as cursor:
         cursor.execute(sql, [employee.pk, topic.pk, offset])
         rows = cursor.fetchall()
+    if backward and len(rows) > keep:
+        rows = rows[len(rows) - keep :]
     return ThreadPage(rows, groups, topic)
 
 

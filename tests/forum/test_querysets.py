@@ -166,6 +166,36 @@ def test_threads_for_topic_page_equals_the_orm_read(
     assert not by_pk[threads[3].pk].has_unread and by_pk[threads[6].pk].has_unread
 
 
+def test_older_topic_pages_read_from_the_oldest_thread_give_the_same_pages(
+    topic, employee, other_employee, django_assert_num_queries, monkeypatch
+):
+    """F30: a page in the older half is read backwards from the oldest thread. Every page of
+    every size, the short last page and a page past the end included, equals the ORM's
+    forward slice; pinned threads stay first whichever end the read starts from."""
+    threads = [
+        services.start_thread(topic, author=other_employee, title=f"Tråd {n}", body="B")
+        for n in range(7)
+    ]
+    Thread.objects.filter(pk__in=[threads[1].pk, threads[5].pk]).update(pinned=True)
+    topic.refresh_from_db()
+    assert topic.thread_count == 7
+    directions = []
+    sql_for = querysets._topic_page_sql
+    monkeypatch.setattr(
+        querysets,
+        "_topic_page_sql",
+        lambda limit, backward=False: directions.append(backward) or sql_for(limit, backward),
+    )
+    for limit in (1, 2, 3, 4, 7, 25):
+        for offset in range(0, 9, limit):
+            expected = [t.pk for t in orm_topic_page(topic, employee, offset, limit)]
+            with django_assert_num_queries(1):
+                got = querysets.threads_for_topic_page(topic, employee, offset=offset, limit=limit)
+            assert [t.pk for t in got] == expected, (limit, offset)
+    assert directions.count(True) > 5  # the backward read was exercised, not only forward
+    assert "pinned ASC" in sql_for(3, True)[0] and "pinned ASC" not in sql_for(3)[0]
+
+
 def test_topic_for_page_equals_the_orm_read(make_topic):
     root = make_topic("Rot")
     child = make_topic("Barn", parent=root)
