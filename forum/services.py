@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -524,6 +524,24 @@ def _read_upsert(thread: Thread, employee: Employee, position: int) -> tuple[str
     return sql, [employee.pk, thread.pk, position, timezone.now()]
 
 
+# How a page view's counters end: outside a transaction the statement is its own, and this
+# makes its commit not wait for the WAL to reach the disk (synchronous_commit is set for that
+# transaction alone). Every page view writes; waiting for a flush per view cost 8-10 % of a
+# thread page's throughput under load (F31 in docs/benchmarks.md). A crash can lose the last
+# fraction of a second of views and read marks, never a post: those commits flush, and each
+# flush carries every earlier commit with it. Inside a caller's transaction the caller's
+# commit decides, so nothing is changed there.
+COUNTERS_COMMIT_LAZILY = "SELECT set_config('synchronous_commit', 'off', true)"
+COUNTERS_IN_TRANSACTION = "SELECT 1"
+
+
+def _count(ctes: list[str], params: list) -> None:
+    """Run the counters' data-modifying CTEs as one statement (one round trip)."""
+    final = COUNTERS_IN_TRANSACTION if connection.in_atomic_block else COUNTERS_COMMIT_LAZILY
+    with prepared_cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {final}", params)
+
+
 def record_view(thread: Thread, *, viewer: Employee | None = None) -> None:
     """Count one view of the thread today.
 
@@ -532,18 +550,15 @@ def record_view(thread: Thread, *, viewer: Employee | None = None) -> None:
     """
     fold_ctes, fold_params = _views_fold(thread)
     sql, params = _view_upsert(thread)
-    if fold_ctes:
-        sql = f"WITH {fold_ctes[0]} {sql}"
-    with prepared_cursor() as cursor:
-        cursor.execute(sql, fold_params + params)
+    _count([*fold_ctes, f"counted AS ({sql} RETURNING 1)"], fold_params + params)
 
 
 def record_visit(thread: Thread, *, viewer: Employee, position: int) -> None:
     """record_view and mark_read(position) in one statement (a page of a thread read).
 
-    Both upserts (and the daily fold, when due) run as data-modifying CTEs of one INSERT, so
-    a page view costs one round trip; the locking is the same as theirs (a view bucket row,
-    the reader's own read row).
+    Both upserts (and the daily fold, when due) run as data-modifying CTEs of one statement,
+    so a page view costs one round trip; the locking is the same as theirs (a view bucket
+    row, the reader's own read row).
     """
     if not viewer.is_authenticated or position < 1:
         record_view(thread, viewer=viewer)
@@ -551,9 +566,10 @@ def record_visit(thread: Thread, *, viewer: Employee, position: int) -> None:
     fold_ctes, fold_params = _views_fold(thread)
     view_sql, view_params = _view_upsert(thread)
     read_sql, read_params = _read_upsert(thread, viewer, position)
-    ctes = ", ".join([*fold_ctes, f"counted AS ({view_sql} RETURNING 1)"])
-    with prepared_cursor() as cursor:
-        cursor.execute(f"WITH {ctes} {read_sql}", fold_params + view_params + read_params)
+    _count(
+        [*fold_ctes, f"counted AS ({view_sql} RETURNING 1)", f"marked AS ({read_sql} RETURNING 1)"],
+        fold_params + view_params + read_params,
+    )
 
 
 def mark_read(thread: Thread, *, employee: Employee, position: int) -> None:

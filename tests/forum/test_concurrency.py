@@ -4,10 +4,11 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from forum import services
-from forum.models import Post, Thread, ThreadViewDay
+from forum.models import Post, Thread, ThreadRead, ThreadViewDay
 from forum.querysets import thread_for_page
 from tests.concurrency import run_concurrently
 
@@ -60,3 +61,45 @@ def test_concurrent_viewers_fold_the_old_days_once(thread):
     thread = Thread.objects.get(pk=thread.pk)
     assert thread.view_count == 120
     assert thread_for_page(thread.pk).views == 128
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def test_a_page_views_counters_commit_lazily_and_only_their_own_transaction(thread, other_employee):
+    """F31: a page view's counters are their own transaction, committed without waiting for
+    the WAL flush; the setting never outlives that transaction, and inside a caller's
+    transaction the caller's commit decides."""
+    sent = []
+
+    def spy(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        services.record_visit(thread, viewer=other_employee, position=1)
+    assert sent[-1].endswith(services.COUNTERS_COMMIT_LAZILY)
+    assert _synchronous_commit() == "on"  # not left on the connection for the next request
+    # Committed: another connection sees the view and the read mark.
+    seen = run_concurrently(
+        1,
+        lambda n: (
+            sum(ThreadViewDay.objects.filter(thread=thread).values_list("views", flat=True)),
+            ThreadRead.objects.get(thread=thread, employee=other_employee).last_read_position,
+        ),
+    )
+    assert seen == [(1, 1)]
+
+    with transaction.atomic(), connection.execute_wrapper(spy):
+        services.record_view(thread)
+        assert sent[-1].endswith(services.COUNTERS_IN_TRANSACTION)
+        assert _synchronous_commit() == "on"
+    # What the lazy ending does: the setting holds for its transaction alone.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(services.COUNTERS_COMMIT_LAZILY)
+        assert _synchronous_commit() == "off"
+    assert _synchronous_commit() == "on"
