@@ -4,7 +4,6 @@ Every page runs a fixed number of queries whatever the number of topics, threads
 (pinned by tests/forum/test_views.py).
 """
 
-import hashlib
 import math
 from collections.abc import Callable
 from functools import wraps
@@ -143,58 +142,12 @@ def _crumbs(topic: Topic, ancestors: list[Topic]) -> list[tuple[str, str]]:
 # Reading --------------------------------------------------------------------------------
 
 
-def _tree(topics: list[Topic]) -> list[dict]:
-    """Nested nodes for the home page, with totals that include every subtopic.
-
-    A topic under a parent the person cannot see is left out with that parent.
-    """
-    nodes: dict[int, dict] = {}
-    roots: list[dict] = []
-    for topic in topics:  # tree order: a parent always comes before its children
-        node = {
-            "topic": topic,
-            "children": [],
-            "threads": topic.thread_count,
-            "posts": topic.post_count,
-            "last_activity": topic.last_activity_at,
-        }
-        if topic.parent_id is None:
-            roots.append(node)
-        elif topic.parent_id in nodes:
-            nodes[topic.parent_id]["children"].append(node)
-        else:
-            continue
-        nodes[topic.pk] = node
-    for topic in reversed(topics):  # children before parents: totals flow upwards
-        node = nodes.get(topic.pk)
-        parent = nodes.get(topic.parent_id) if node else None
-        if parent is not None:
-            parent["threads"] += node["threads"]
-            parent["posts"] += node["posts"]
-            if node["last_activity"] and (
-                parent["last_activity"] is None or node["last_activity"] > parent["last_activity"]
-            ):
-                parent["last_activity"] = node["last_activity"]
-    return roots
-
-
-def _tree_key(topics: list[Topic]) -> str:
-    """A digest of every value the rendered tree shows: the cached tree (home.html) is the
-    same for everyone who sees the same topics, and any change to them makes a new key."""
-    shown = [
-        (t.pk, t.parent_id, t.slug, t.name, t.description, t.is_published, t.thread_count,
-         t.post_count, t.last_activity_at)
-        for t in topics
-    ]  # fmt: skip
-    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-
-
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    topics = list(permissions.topics_visible_to(request.user, querysets.topic_tree()))
-    return render(
-        request, "forum/home.html", {"tree": _tree(topics), "tree_key": _tree_key(topics)}
+    tree = querysets.topic_tree_for(
+        permissions.topics_visible_to(request.user, querysets.topic_tree())
     )
+    return render(request, "forum/home.html", {"tree": tree})
 
 
 @require_safe

@@ -188,6 +188,18 @@ def thread_rows(threads) -> SafeString:
     )
 
 
+@register.simple_tag
+def topic_tree(tree) -> SafeString:
+    """The home page's topic tree (forum.querysets.TopicTree; forum/_topic_tree.html),
+    cached under a digest of its rows: everyone who sees the same topics shares it, and any
+    change to a shown value is a new key. A cache hit builds no Topic objects."""
+    template_ = get_template("forum/_topic_tree.html")
+    return _fragment(
+        _localized_key("topictree", _digest(tree.rows)),
+        lambda: template_.render({"nodes": tree.nodes, "level": 0}),
+    )
+
+
 @lru_cache(maxsize=1024)
 def _pagination_html(page: int, num_pages: int, base_url: str, language: str) -> str:
     return get_template("components/_pagination.html").render(

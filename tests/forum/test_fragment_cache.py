@@ -110,6 +110,23 @@ def test_the_cached_topic_tree_shows_new_threads_and_renamed_topics(other_client
     assert "Sykefravær og oppfølging" in other_client.get("/").content.decode()
 
 
+def test_a_cached_topic_tree_builds_no_topics_and_shows_each_change(other_client, topic):
+    """F32: the home page keys its tree on the rows as read; a hit builds no Topic objects,
+    and a new description or a draft mark is a new key."""
+    first = other_client.get("/")
+    assert "nodes" in first.context["tree"].__dict__  # rendered on a miss: built
+    again = other_client.get("/")
+    assert "nodes" not in again.context["tree"].__dict__  # a hit builds nothing
+
+    def tree(response) -> str:
+        html = response.content.decode()
+        return html[html.index('<ul class="topic-tree">') : html.index("</main>")]
+
+    assert tree(again) == tree(first) and topic.name in tree(first)
+    Topic.objects.filter(pk=topic.pk).update(description="Rutiner for oppfølging")
+    assert "Rutiner for oppfølging" in other_client.get("/").content.decode()
+
+
 def test_a_post_is_rendered_the_same_from_the_cache(other_client, thread, other_employee):
     services.post_reply(thread, author=other_employee, body="Et svar")
     first, second = page(other_client, thread), page(other_client, thread)

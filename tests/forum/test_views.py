@@ -35,6 +35,10 @@ def test_home_shows_published_topics_with_counts_and_hides_drafts(
 def test_admins_see_draft_topics_on_home(admin_user, topic, draft_topic):
     html = client_for(admin_user).get("/").content.decode()
     assert draft_topic.name in html
+    # Marked as a draft, and only the draft is.
+    draft_row = html[html.index(draft_topic.name) :].split("</li>")[0]
+    topic_row = html[html.index(f">{topic.name}<") :].split("</li>")[0]
+    assert ">Utkast</span>" in draft_row and "Utkast" not in topic_row
 
 
 def test_home_counts_include_subtopics(employee_client, make_topic, employee):
@@ -42,7 +46,7 @@ def test_home_counts_include_subtopics(employee_client, make_topic, employee):
     child = make_topic("Dagpenger", parent=group)
     services.start_thread(child, author=employee, title="T", body="B", kind="discussion")
     response = employee_client.get("/")
-    tree = response.context["tree"]
+    tree = response.context["tree"].nodes
     assert tree[0]["threads"] == 1 and tree[0]["children"][0]["topic"] == child
 
 
