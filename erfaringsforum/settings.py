@@ -119,7 +119,19 @@ DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 if DB_PREPARED_STATEMENTS:
     # psycopg prepares only where asked (prepare=True) while a threshold is set; Django's
     # own cursors bind on the client and are never prepared.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["prepare_threshold"] = 2**31 - 1
+    # Prepared statements always run their generic plan. PostgreSQL otherwise plans the
+    # first five executions for their values and keeps doing so while those plans look
+    # cheaper than the generic one: the topic list's unknown OFFSET is costed as a tenth of
+    # the topic's threads, so page 1 (offset 0) was planned anew on every request, 2-2.5 ms
+    # of planning for 0.5-1 ms of work (F33 in docs/benchmarks.md). Every statement we
+    # prepare is a key lookup or an index range whose generic plan is the custom one; the
+    # setting touches nothing else: Django binds its own queries on the client (no plan
+    # cache), and PL/pgSQL triggers' lookups are by key too.
+    options["options"] = " ".join(
+        filter(None, [options.get("options", ""), "-c plan_cache_mode=force_generic_plan"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Employee"
