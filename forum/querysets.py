@@ -155,7 +155,8 @@ def _topic_page_sql(limit: int, backward: bool = False) -> tuple[str, list[list[
     # The page size is written into the statement, not passed: with LIMIT a parameter,
     # PostgreSQL's generic plan is costed for an unknown limit and never wins, so every
     # execution was planned anew (2 ms of planning against 1 ms of execution, docs/benchmarks.md
-    # F20). With the limit fixed the prepared statement settles on its generic plan.
+    # F20). The OFFSET stays a parameter: the connection runs prepared statements on their
+    # generic plan (plan_cache_mode in the settings, F33), whatever the offset.
     # backward=True counts the OFFSET from the topic's oldest thread (the same index read
     # backwards); the outer ORDER BY puts the page back in the listing's order (F30).
     thread_fields, thread_select = select_columns(Thread, "t", THREAD_ROW_FIELDS)
