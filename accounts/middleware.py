@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from accounts.services import ProxyHeaderError
+
 PUBLIC_PATHS = ("/healthz", "/static/")
 
 
@@ -34,7 +36,16 @@ class HeaderAuthMiddleware:
             return self.get_response(request)
         if request.user.is_authenticated:
             auth.logout(request)
-        employee = auth.authenticate(request, remote_user=email)
+        try:
+            employee = auth.authenticate(request, remote_user=email)
+        except ProxyHeaderError:
+            return self._refuse(
+                request,
+                _(
+                    "The intranet sent your name or title in a form Erfaringsforum cannot "
+                    "read. Ask the IT service desk to check the sign-in proxy's header encoding."
+                ),
+            )
         if employee is None:
             return self._refuse(request, _("You have no access to Erfaringsforum."))
         auth.login(request, employee)

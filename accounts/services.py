@@ -1,7 +1,10 @@
 """Writes to the organisation: employees, units and the CSV import."""
 
 import csv
+import email.header
 import io
+import unicodedata
+import urllib.parse
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -27,11 +30,54 @@ class OrgImportError(Exception):
         self.errors = errors
 
 
+class ProxyHeaderError(ValueError):
+    """A header from the intranet proxy that cannot be read as text."""
+
+
+def decode_proxy_header(raw: str) -> str:
+    """The text of a header from the intranet proxy.
+
+    WSGI servers hand a header's bytes over as Latin-1 text. Intranet proxies send UTF-8,
+    and some percent-encode it or use RFC 2047 encoded-words (``=?utf-8?b?...?=``); each of
+    those is accepted. Raises ProxyHeaderError for bytes that are not UTF-8, a broken
+    encoding, or control characters (NUL included).
+    """
+    try:
+        data = raw.encode("latin-1")
+    except UnicodeEncodeError:
+        text = raw  # already decoded by the server (ASGI, the test client)
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProxyHeaderError(raw) from exc
+    try:
+        if "=?" in text and "?=" in text:
+            text = "".join(
+                part.decode(charset or "utf-8") if isinstance(part, bytes) else part
+                for part, charset in email.header.decode_header(text)
+            )
+        elif "%" in text:
+            text = urllib.parse.unquote(text, errors="strict")
+    except (UnicodeDecodeError, LookupError, ValueError) as exc:
+        raise ProxyHeaderError(raw) from exc
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        raise ProxyHeaderError(raw)
+    return text.strip()
+
+
+def _fit(model: type, field_name: str, value: str) -> str:
+    """A value cut to its column's length: a proxy may send a longer name than we keep."""
+    return value[: model._meta.get_field(field_name).max_length]
+
+
 def create_employee_from_proxy(
     *, email: str, name: str, unit_number: str, title: str = ""
 ) -> Employee | None:
     """Create an employee the intranet proxy vouched for but we have not seen before.
 
+    `name` and `title` are the headers as the server gave them (decode_proxy_header; raises
+    ProxyHeaderError when they cannot be read); values longer than the columns are cut.
     Returns None (the login is refused) when the e-mail is malformed; an unknown unit
     number leaves the unit empty rather than refusing a colleague access.
     """
@@ -39,12 +85,14 @@ def create_employee_from_proxy(
         validate_email(email)
     except ValidationError:
         return None
+    name = _fit(Employee, "name", decode_proxy_header(name))
+    title = _fit(Employee, "title", decode_proxy_header(title))
     unit = Unit.objects.filter(number=unit_number.strip()).first() if unit_number else None
     employee, _created = Employee.objects.get_or_create(
         email=email.lower(),
         defaults={
-            "name": name.strip() or email.split("@")[0],
-            "title": title.strip(),
+            "name": name or email.split("@")[0],
+            "title": title,
             "unit": unit,
         },
     )

@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client, override_settings
 
+from accounts.models import Employee
 from tests.conftest import PASSWORD
 
 
@@ -100,3 +101,56 @@ def test_a_hostile_session_cookie_is_a_400_or_a_login_never_a_500(db, value):
     assert response.status_code == expected
     if expected == 400:
         assert "Content-Security-Policy" in response.headers
+
+
+def _as_wsgi(text: str) -> str:
+    """A header as a WSGI server hands it over: its UTF-8 bytes read as Latin-1."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        _as_wsgi("Åse Ødegård"),
+        "%C3%85se%20%C3%98deg%C3%A5rd",
+        "=?utf-8?b?w4VzZSDDmGRlZ8OlcmQ=?=",
+        "=?utf-8?q?=C3=85se_=C3=98deg=C3=A5rd?=",
+    ],
+    ids=["utf-8", "percent", "rfc2047-b", "rfc2047-q"],
+)
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"])
+def test_header_login_stores_a_norwegian_name_as_sent(unit, sent):
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    response = client.get(
+        "/", headers={"X-Remote-User": "ase@erfaringsforum.example", "X-Remote-Name": sent}
+    )
+    assert response.status_code == 200
+    assert Employee.objects.get(email="ase@erfaringsforum.example").name == "Åse Ødegård"
+
+
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"])
+def test_header_login_refuses_an_unreadable_name_with_a_clear_page(unit):
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    latin1_bytes = "Åse".encode("latin-1").decode("latin-1")  # not UTF-8
+    response = client.get(
+        "/", headers={"X-Remote-User": "ase@erfaringsforum.example", "X-Remote-Name": latin1_bytes}
+    )
+    assert response.status_code == 403
+    assert (
+        "cannot read" in response.content.decode() or "kan ikke lese" in response.content.decode()
+    )
+    assert not Employee.objects.filter(email="ase@erfaringsforum.example").exists()
+
+
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"])
+def test_header_login_with_an_overlong_name_and_title_signs_in_every_time(unit):
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    headers = {
+        "X-Remote-User": "lang@erfaringsforum.example",
+        "X-Remote-Name": "N" * 500,
+        "X-Remote-Title": "T" * 500,
+    }
+    assert client.get("/", headers=headers).status_code == 200
+    assert client.get("/", headers=headers).status_code == 200
+    employee = Employee.objects.get(email="lang@erfaringsforum.example")
+    assert (len(employee.name), len(employee.title)) == (200, 200)
