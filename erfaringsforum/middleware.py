@@ -1,7 +1,8 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class BadInputMiddleware:
@@ -26,3 +27,37 @@ class BadInputMiddleware:
         ):
             return HttpResponseBadRequest(render_to_string("400.html", request=request))
         return self.get_response(request)
+
+
+class MethodMiddleware:
+    """Answer 405 to every method but GET, HEAD and POST.
+
+    No page of the product implements another method, and a function view that is not
+    decorated answers whatever it is sent: OPTIONS or TRACE would render a full page.
+    """
+
+    ALLOWED = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Signed-in pages are never stored by a shared proxy or kept for the back button after
+    logging out: `Cache-Control: no-store, private` unless the view chose its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

@@ -45,7 +45,8 @@ if SECRET_KEY in _INSECURE_KEYS or len(SECRET_KEY) < 32:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
-    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    # Django's test set-up adds "testserver" itself; production never answers to it.
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "erfaringsforum.middleware.MethodMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before the session: a NUL byte in the session cookie must not reach its lookup.
     "erfaringsforum.middleware.BadInputMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Outside the user middlewares below, so it sees who the response was for.
+    "erfaringsforum.middleware.PrivatePagesMiddleware",
     "accounts.middleware.ConcreteUserMiddleware",
     "accounts.middleware.HeaderAuthMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -123,3 +123,13 @@ def test_healthz_answers_503_when_the_database_does_not():
     code = "from django.test import Client;r = Client().get('/healthz');print(r.status_code)"
     result = run_manage("shell", "-v", "0", "-c", code, env=env)
     assert result.stdout.strip() == "503", result.stderr
+
+
+def test_allowed_hosts_default_leaves_out_testserver_when_debug_is_off():
+    env = {"DEBUG": "0", "SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"], "ALLOWED_HOSTS": ""}
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.ALLOWED_HOSTS)", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "testserver" not in result.stdout
+    assert "localhost" in result.stdout
