@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -16,3 +17,11 @@ class LoginView(auth_views.LoginView):
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     employee = get_object_or_404(employees_for_display().filter(is_active=True), pk=pk)
     return render(request, "accounts/profile.html", {"employee": employee})
+
+
+def locked_out(request: HttpRequest, credentials: dict | None, *args, **kwargs) -> HttpResponse:
+    """django-axes' answer to a locked-out account or address (AXES_LOCKOUT_CALLABLE)."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response

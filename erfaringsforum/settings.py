@@ -4,6 +4,7 @@ Every variable is documented in README.md. Development defaults are safe: DEBUG 
 unless set, and with DEBUG off the project refuses to start without a real SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "mptt",
     "guardian",
     "csp",
+    "axes",
     "accounts",
     "forum",
     "moderation",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "erfaringsforum.urls"
@@ -140,6 +143,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.Employee"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "accounts.backends.EmployeeBackend",
     "accounts.backends.HeaderBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -167,6 +172,20 @@ AUTH_HEADER_UNIT = os.environ.get("AUTH_HEADER_UNIT", "X-Remote-Unit")
 AUTH_HEADER_TITLE = os.environ.get("AUTH_HEADER_TITLE", "X-Remote-Title")
 AUTH_TRUSTED_PROXIES = env_list("AUTH_TRUSTED_PROXIES", "127.0.0.1,::1")
 AUTH_HEADER_CREATE_USERS = env_bool("AUTH_HEADER_CREATE_USERS", True)
+
+# django-axes throttles the password form: LOGIN_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, lock that account or address for LOGIN_LOCKOUT_MINUTES (a success
+# resets the count). Only the local form: in header mode every sign-in comes from the
+# proxy's one address, which must never be locked.
+AXES_ENABLED = AUTH_MODE == "local"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The login form's field is "username" (it holds the e-mail, the USERNAME_FIELD axes would guess).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
 
 # django-guardian: everything needs a login, so no anonymous user object.
 ANONYMOUS_USER_NAME = None

@@ -154,3 +154,51 @@ def test_header_login_with_an_overlong_name_and_title_signs_in_every_time(unit):
     assert client.get("/", headers=headers).status_code == 200
     employee = Employee.objects.get(email="lang@erfaringsforum.example")
     assert (len(employee.name), len(employee.title)) == (200, 200)
+
+
+def _wrong_password(client: Client, email: str):
+    return client.post("/konto/logg-inn/", {"username": email, "password": "feil-passord"})
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_repeated_wrong_passwords_lock_the_account_with_a_clear_page(employee):
+    attacker = Client(REMOTE_ADDR="10.1.1.1")
+    for _ in range(2):
+        assert _wrong_password(attacker, employee.email).status_code == 200
+    locked = _wrong_password(attacker, employee.email)
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) > 0
+    # The right password from another address does not get in while the account is locked.
+    other = Client(REMOTE_ADDR="10.2.2.2")
+    response = other.post("/konto/logg-inn/", {"username": employee.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in other.session
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_repeated_failures_from_one_address_lock_that_address_for_every_account(
+    employee, make_employee
+):
+    colleague = make_employee("Ola Nordmann")
+    attacker = Client(REMOTE_ADDR="10.3.3.3")
+    for n in range(3):
+        _wrong_password(attacker, f"ukjent{n}@erfaringsforum.example")
+    response = attacker.post(
+        "/konto/logg-inn/", {"username": colleague.email, "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    # The same account from another address still signs in.
+    elsewhere = Client(REMOTE_ADDR="10.4.4.4")
+    response = elsewhere.post(
+        "/konto/logg-inn/", {"username": colleague.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+@override_settings(AUTH_MODE="header", AUTH_TRUSTED_PROXIES=["10.0.0.5"], AXES_ENABLED=False)
+def test_header_mode_is_not_throttled_by_unknown_employees(employee):
+    proxy = Client(REMOTE_ADDR="10.0.0.5")
+    with override_settings(AUTH_HEADER_CREATE_USERS=False):
+        for n in range(15):
+            proxy.get("/", headers={"X-Remote-User": f"ukjent{n}@erfaringsforum.example"})
+    assert proxy.get("/", headers={"X-Remote-User": employee.email}).status_code == 200
