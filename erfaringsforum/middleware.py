@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -56,8 +57,14 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+        if "Cache-Control" in response:
+            return response
+        try:
+            user = getattr(request, "user", None)
+            signed_in = user is not None and user.is_authenticated
+        except DatabaseError:  # the outage page (503) already says no-store
+            return response
+        if signed_in:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response

@@ -17,4 +17,3 @@ def test_signed_in_pages_are_not_stored_by_caches(employee_client):
     assert response.status_code == 200
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"no-store", "private"} <= cache_control
-
