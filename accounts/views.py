@@ -25,3 +25,11 @@ def locked_out(request: HttpRequest, credentials: dict | None, *args, **kwargs) 
     response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+def login_attempt_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The name django-axes counts failures under (AXES_USERNAME_CALLABLE): what was typed,
+    cut to the e-mail column's length and without NUL bytes, so an overlong or broken value
+    is still counted instead of failing to be stored (a 500)."""
+    typed = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return str(typed).replace("\x00", "").strip().lower()[:254]

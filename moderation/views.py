@@ -139,6 +139,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         action = form.cleaned_data["action"] or ""
         topic_id = form.cleaned_data["topic"]
     number = page_number(request.GET.get("page"))
+    if number == -1:  # the log is paged forwards only: it has no "last" link
+        raise Http404(_("There is no such page."))
     entries = q.audit_entries(request.user, action=action, topic_id=topic_id)
     page = list(entries[(max(number, 1) - 1) * AUDIT_PAGE_SIZE : number * AUDIT_PAGE_SIZE + 1])
     has_next = len(page) > AUDIT_PAGE_SIZE

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,9 @@ from accounts.models import County, Unit
 from forum.models import Thread, Topic
 from forum.search.engine import Filters
 from forum.search.parsing import MAX_QUERY_LENGTH
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(9000, 12, 31)
 
 
 class TopicChoiceField(forms.ModelChoiceField):
@@ -67,6 +72,22 @@ class SearchForm(forms.Form):
     def clean_q(self) -> str:
         # The search box never refuses text: the parser reduces it to what can be searched.
         return (self.cleaned_data.get("q") or "").replace("\x00", " ")
+
+    def _date_in_range(self, name: str) -> datetime.date | None:
+        # The filters reach a day past the end date: 9999-12-31 would overflow.
+        value = self.cleaned_data.get(name)
+        if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
+            raise forms.ValidationError(
+                _("Choose a date between %(first)s and %(last)s.")
+                % {"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()}
+            )
+        return value
+
+    def clean_date_from(self) -> datetime.date | None:
+        return self._date_in_range("date_from")
+
+    def clean_date_to(self) -> datetime.date | None:
+        return self._date_in_range("date_to")
 
     def clean(self) -> dict:
         data = super().clean()
