@@ -11,20 +11,18 @@ import datetime
 import uuid
 from collections.abc import Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.models import UserObjectPermission
 
 from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
 from forum.markdown import render_markdown
 from forum.models import Post, Thread, Topic
-from moderation import permissions, querysets
+from moderation import querysets
 from moderation.models import (
     AuditEntry,
     BackOffice,
@@ -204,49 +202,8 @@ def back_office_member_errors(back_office: BackOffice, member_ids: Iterable[int]
     ]
 
 
-def sync_topic_permissions(topics: Iterable[Topic]) -> None:
-    """Make the guardian object permissions on these topics exactly what staffing gives.
-
-    Grants the moderator and deputy ``moderate_topic`` and ``view_consultation``, every
-    back-office member ``view_consultation``, and revokes every other grant of the two on
-    these topics. Runs inside the caller's transaction.
-    """
-    topics = [t for t in topics if t.pk]
-    if not topics:
-        return
-    perms = permissions.ensure_permission_rows()
-    perm_by_id = {p.pk: codename for codename, p in perms.items()}
-    ct = ContentType.objects.get_for_model(Topic)
-    members: dict[int, set[int]] = {}
-    for bo_id, employee_id in BackOfficeMembership.objects.filter(
-        back_office_id__in={t.back_office_id for t in topics if t.back_office_id}
-    ).values_list("back_office_id", "employee_id"):
-        members.setdefault(bo_id, set()).add(employee_id)
-    wanted: set[tuple[str, int, str]] = set()
-    for topic in topics:
-        for employee_id, codename in permissions.staffing_grants(
-            topic, members.get(topic.back_office_id, ())
-        ):
-            wanted.add((str(topic.pk), employee_id, codename))
-    existing = UserObjectPermission.objects.filter(
-        content_type=ct,
-        object_pk__in=[str(t.pk) for t in topics],
-        permission_id__in=perm_by_id,
-    )
-    have = {}
-    for row in existing:
-        have[(row.object_pk, row.user_id, perm_by_id[row.permission_id])] = row.pk
-    stale = [pk for key, pk in have.items() if key not in wanted]
-    if stale:
-        UserObjectPermission.objects.filter(pk__in=stale).delete()
-    UserObjectPermission.objects.bulk_create(
-        [
-            UserObjectPermission(
-                content_type=ct, object_pk=object_pk, user_id=user_id, permission=perms[codename]
-            )
-            for object_pk, user_id, codename in wanted - have.keys()
-        ]
-    )
+def sync_topic_permissions(topics) -> None:  # removed at merge
+    pass
 
 
 @transaction.atomic
@@ -283,7 +240,6 @@ def staff_topic(
     topic.back_office = back_office
     topic.save(update_fields=["moderator", "deputy_moderator", "back_office"])
     _check_staffing_now()
-    sync_topic_permissions([topic])
     after = {
         "moderator": topic.moderator_id,
         "deputy_moderator": topic.deputy_moderator_id,
@@ -345,7 +301,6 @@ def add_back_office_member(
         back_office=back_office, employee=employee
     )
     if created:
-        sync_topic_permissions(Topic.objects.filter(back_office=back_office))
         _audit(
             actor=by,
             action=A.STAFF_TOPIC,
@@ -373,7 +328,6 @@ def remove_back_office_member(
         BackOfficeMembership.objects.get_or_create(back_office=back_office, employee=replacement)
     BackOfficeMembership.objects.filter(back_office=back_office, employee=employee).delete()
     _check_staffing_now()
-    sync_topic_permissions(Topic.objects.filter(back_office=back_office))
     _audit(
         actor=by,
         action=A.STAFF_TOPIC,
@@ -408,7 +362,6 @@ def set_back_office_members(
     )
     back_office.memberships.filter(employee_id__in=have - wanted).delete()
     _check_staffing_now()
-    sync_topic_permissions(Topic.objects.filter(back_office=back_office))
     _audit(
         actor=by,
         action=A.STAFF_TOPIC,
