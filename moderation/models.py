@@ -73,7 +73,6 @@ class AuditEntry(models.Model):
         ESCALATION_STATUS = "escalation_status", _("changed escalation status")
         ANSWER_ESCALATION = "answer_escalation", _("answered escalation")
         DISMISS_REPORT = "dismiss_report", _("dismissed report")
-        RESOLVE_REPORT = "resolve_report", _("resolved report")
         OPEN_CONSULTATION = "open_consultation", _("opened consultation")
 
     actor = models.ForeignKey(
