@@ -16,6 +16,7 @@ from moderation.models import (
     Notification,
     Report,
 )
+from moderation.services import escalation as escalation_services
 from tests.moderation.conftest import make_post
 
 
@@ -194,7 +195,7 @@ def test_an_escalation_is_all_or_nothing(thread_a, moderator_a, department, monk
     def broken(**kwargs):
         raise RuntimeError("the log is down")
 
-    monkeypatch.setattr(services, "_audit", broken)
+    monkeypatch.setattr(escalation_services, "record_audit", broken)
     with pytest.raises(RuntimeError):
         services.escalate_thread(
             thread_a, by=moderator_a, department=department, category="routine", summary="x"
@@ -265,7 +266,7 @@ def test_a_status_change_is_all_or_nothing(
     def broken(**kwargs):
         raise RuntimeError("the log is down")
 
-    monkeypatch.setattr(services, "_audit", broken)
+    monkeypatch.setattr(escalation_services, "record_audit", broken)
     with pytest.raises(RuntimeError):
         services.set_escalation_status(escalation, by=department_contact, status="in_progress")
     escalation.refresh_from_db()
