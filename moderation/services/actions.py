@@ -38,6 +38,8 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     """Hide a post from readers (it is kept and can be restored). A reason is required.
 
     Resolves the post's open reports, writes the audit entry and tells the author.
+
+    Caller checked: ``permissions.check_can_moderate(by, post.thread.topic)``.
     """
     reason = require_reason(reason)
     thread, post = locked_post(post)
@@ -67,7 +69,10 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
 
 @transaction.atomic
 def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
-    """Show a hidden post again (audit action ``restore_post``)."""
+    """Show a hidden post again (audit action ``restore_post``).
+
+    Caller checked: ``permissions.check_can_moderate(by, post.thread.topic)``.
+    """
     thread, post = locked_post(post)
     if post.hidden_at is None:
         raise ValidationError(_("This post is not hidden."))
@@ -97,6 +102,8 @@ def edit_post_as_moderator(
     """Edit someone's post as the topic's moderator; the forum keeps the earlier version.
 
     Resolves the post's open reports, writes the audit entry and tells the author.
+
+    Caller checked: ``permissions.check_can_moderate(by, post.thread.topic)``.
     """
     post = forum_services.edit_post(post, editor=by, body=body, title=title, reason=reason)
     thread = Thread.objects.select_related("topic").get(pk=post.thread_id)
@@ -147,23 +154,37 @@ def _set_thread_flag(
 
 @transaction.atomic
 def lock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
-    """Close a thread to new replies. Locking a locked thread changes nothing."""
+    """Close a thread to new replies. Locking a locked thread changes nothing.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
+    """
     return _set_thread_flag(thread, by=by, flag="locked", value=True, reason=reason)
 
 
 @transaction.atomic
 def unlock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
+    """Open a locked thread to replies again.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
+    """
     return _set_thread_flag(thread, by=by, flag="locked", value=False, reason=reason)
 
 
 @transaction.atomic
 def pin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
-    """Keep a thread at the top of its topic's list."""
+    """Keep a thread at the top of its topic's list.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
+    """
     return _set_thread_flag(thread, by=by, flag="pinned", value=True, reason=reason)
 
 
 @transaction.atomic
 def unpin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
+    """Let a pinned thread take its place by activity again.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
+    """
     return _set_thread_flag(thread, by=by, flag="pinned", value=False, reason=reason)
 
 
@@ -171,7 +192,9 @@ def unpin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
 def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = "") -> Thread:
     """Move a thread to another published topic; both topics' counters follow.
 
-    The views check that `by` moderates the thread's current topic. Tells the thread's author.
+    Tells the thread's author.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)`` (the source topic).
     """
     thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
     to_topic = Topic.objects.get(pk=to_topic.pk)

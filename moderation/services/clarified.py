@@ -27,7 +27,10 @@ def clarify_post(
     legal_reference: str = "",
     review_by: datetime.date | None = None,
 ) -> ClarifiedAnswer:
-    """Mark a visible post as a clarified answer (or update its reference and review date)."""
+    """Mark a visible post as a clarified answer (or update its reference and review date).
+
+    Caller checked: ``permissions.check_can_clarify(by, post.thread.topic)``.
+    """
     _thread, post = locked_post(post)
     if not post.is_visible:
         raise ValidationError(_("A hidden or deleted post cannot be a clarified answer."))
@@ -57,7 +60,10 @@ def clarify_post(
 
 @transaction.atomic
 def unclarify_post(post: Post, *, by: Employee, reason: str = "") -> None:
-    """Take the clarified mark off a post."""
+    """Take the clarified mark off a post.
+
+    Caller checked: ``permissions.check_can_clarify(by, post.thread.topic)``.
+    """
     _thread, post = locked_post(post)
     deleted, _rows = ClarifiedAnswer.objects.filter(post=post).delete()
     if not deleted:

@@ -19,7 +19,11 @@ A = AuditEntry.Action
 
 @transaction.atomic
 def open_consultation(thread: Thread, *, by: Employee) -> Consultation:
-    """Open the back-office consultation on a thread; opening it twice returns the first."""
+    """Open the back-office consultation on a thread; opening it twice returns the first.
+
+    Caller checked: ``permissions.check_can_view_consultation(by, thread.topic)`` and
+    ``permissions.check_can_moderate(by, thread.topic)``.
+    """
     thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
     consultation, created = Consultation.objects.get_or_create(
         thread=thread, defaults={"opened_by": by}
@@ -37,7 +41,10 @@ def open_consultation(thread: Thread, *, by: Employee) -> Consultation:
 
 @transaction.atomic
 def add_internal_note(consultation: Consultation, *, author: Employee, body: str) -> InternalNote:
-    """Write an internal note. It creates no notification and no public trace."""
+    """Write an internal note. It creates no notification and no public trace.
+
+    Caller checked: ``permissions.check_can_view_consultation(author, consultation.thread.topic)``.
+    """
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write the note.")})

@@ -50,6 +50,8 @@ def escalate_thread(
     A repeated `submission_key` (a double click) returns the escalation it already made.
     Creates the escalation, its audit entry and a notification to the department's
     contacts, all or nothing.
+
+    Caller checked: ``permissions.check_can_escalate(by, thread)``.
     """
     # The thread lock serialises double submits; the key is looked up once it is held.
     thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
@@ -111,6 +113,8 @@ def set_escalation_status(
 
     "Answered" is reached only through `answer_escalation`. Closing an escalation that was
     never answered needs a reason. Stamps the time and writes the audit entry.
+
+    Caller checked: ``permissions.check_can_handle_escalation(by, escalation)``.
     """
     escalation = (
         Escalation.objects.select_for_update().select_related("thread__topic").get(pk=escalation.pk)
@@ -161,6 +165,8 @@ def answer_escalation(
 
     The answer is a ``Post.Kind.DEPARTMENT_ANSWER`` reply, visible to every reader of the
     thread. Refused once the escalation is answered or closed.
+
+    Caller checked: ``permissions.check_can_handle_escalation(by, escalation)``.
     """
     escalation = (
         Escalation.objects.select_for_update().select_related("thread__topic").get(pk=escalation.pk)

@@ -26,7 +26,10 @@ def notify(recipient_id: int | None, actor: Employee, message: str, url: str = "
 
 
 def mark_notifications_read(recipient: Employee, *, ids: Iterable[int] | None = None) -> int:
-    """Mark the recipient's unread notifications (or the given ones) read; returns how many."""
+    """Mark the recipient's unread notifications (or the given ones) read; returns how many.
+
+    Caller checked: nothing (only the recipient's own notifications change).
+    """
     qs = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(Q(pk__in=list(ids)))

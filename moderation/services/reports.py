@@ -18,7 +18,10 @@ A = AuditEntry.Action
 
 @transaction.atomic
 def report_post(post: Post, *, reporter: Employee, reason: str) -> Report:
-    """File a report on a post. A second report by the same employee returns the open one."""
+    """File a report on a post. A second report by the same employee returns the open one.
+
+    Caller checked: ``permissions.check_can_report(reporter, post)``.
+    """
     reason = require_reason(reason)
     existing = Report.objects.filter(post=post, reporter=reporter, status=Report.Status.OPEN)
     if report := existing.first():
@@ -35,7 +38,10 @@ def report_post(post: Post, *, reporter: Employee, reason: str) -> Report:
 
 @transaction.atomic
 def dismiss_report(report: Report, *, by: Employee, reason: str = "") -> Report:
-    """Close an open report without acting on the post."""
+    """Close an open report without acting on the post.
+
+    Caller checked: ``permissions.check_can_moderate(by, report.post.thread.topic)``.
+    """
     report = Report.objects.select_for_update().select_related("post__thread").get(pk=report.pk)
     if report.status != Report.Status.OPEN:
         raise ValidationError(_("This report has already been handled."))

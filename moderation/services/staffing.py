@@ -123,9 +123,12 @@ def staff_topic(
 
     Locks the topic. A published topic must stay staffed: naming no moderator or no
     back-office, or a back-office without a member other than the moderator, is refused
-    (name the replacement in this call instead). Grants and revokes the guardian rights of
-    old and new staff, and writes a ``staff_topic`` audit entry, in this transaction.
+    (name the replacement in this call instead). Writes a ``staff_topic`` audit entry; the
+    database moves the guardian rights of old and new staff (migration 0005), in this
+    transaction.
     Raises ValidationError with a message naming what is missing.
+
+    Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
     """
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     errors = staffing_errors(
@@ -165,6 +168,8 @@ def publish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
 
     The database refuses the same thing on every other path (check constraint plus the
     back-office trigger). Publishing a published topic changes nothing.
+
+    Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
     """
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if topic.is_published:
@@ -184,7 +189,10 @@ def publish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
 
 @transaction.atomic
 def unpublish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
-    """Close a topic to readers and writers; its threads stay. No-op when unpublished."""
+    """Close a topic to readers and writers; its threads stay. No-op when unpublished.
+
+    Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
+    """
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     if not topic.is_published:
         return topic
@@ -198,7 +206,10 @@ def unpublish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
 def add_back_office_member(
     back_office: BackOffice, *, employee: Employee, by: Employee
 ) -> BackOfficeMembership:
-    """Add an expert to a back-office and grant them the rights on its topics. Idempotent."""
+    """Add an expert to a back-office (the database grants the rights on its topics). Idempotent.
+
+    Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
+    """
     back_office = BackOffice.objects.select_for_update().get(pk=back_office.pk)
     membership, created = BackOfficeMembership.objects.get_or_create(
         back_office=back_office, employee=employee
@@ -224,7 +235,10 @@ def remove_back_office_member(
     """Take an expert out of a back-office (adding `replacement` in the same step).
 
     Refused with a ValidationError when a published topic of this back-office would be left
-    without a member other than its moderator. Revokes the rights in this transaction.
+    without a member other than its moderator. The database revokes the rights in this
+    transaction.
+
+    Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
     """
     back_office = BackOffice.objects.select_for_update().get(pk=back_office.pk)
     if replacement is not None:
@@ -250,7 +264,9 @@ def set_back_office_members(
     """Give the back-office exactly these members (additions before removals, one step).
 
     Refused with a ValidationError when a published topic would be left without a member
-    other than its moderator. Syncs the guardian rights and writes one audit entry.
+    other than its moderator. Writes one audit entry; the database moves the rights.
+
+    Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
     """
     back_office = BackOffice.objects.select_for_update().get(pk=back_office.pk)
     wanted = {m.pk for m in members}

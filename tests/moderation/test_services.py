@@ -289,3 +289,20 @@ def test_notifications_are_marked_read(post_a, moderator_a, employee):
     make_post(post_a.thread, employee)
     assert services.mark_notifications_read(employee) == 1
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_every_service_that_changes_state_names_the_rule_its_caller_checked():
+    """The package's convention (Zulip's do_* style): the docstring says which check_* ran."""
+    not_actions = {
+        "record_audit",  # the audit writer, called by the services themselves
+        "record_post_audit",
+        "staffing_errors",  # rules in words, for the admin's forms
+        "staffing_problems",
+        "back_office_member_errors",
+        "sync_topic_permissions",  # removed at merge
+    }
+    for name in services.__all__:
+        function = getattr(services, name)
+        if not callable(function) or name in not_actions:
+            continue
+        assert "Caller checked:" in (function.__doc__ or ""), name
