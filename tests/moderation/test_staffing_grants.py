@@ -138,6 +138,27 @@ def test_the_admin_change_page_leaves_guardian_answering_what_staffing_says(
     assert_rights_follow_staffing()
 
 
+def test_the_admin_back_office_page_and_topic_delete_leave_guardian_in_step(
+    staffed, back_office_b, expert, moderator_b, admin_user
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:moderation_backoffice_change", args=[back_office_b.pk]),
+        {"name": back_office_b.name, "description": "", "experts": [expert.pk]},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert_rights_follow_staffing()
+    imported = Topic.objects.create(
+        name="Importert", slug="importert", moderator=moderator_b, back_office=back_office_b
+    )
+    assert UserObjectPermission.objects.filter(object_pk=str(imported.pk)).exists()
+    response = client.post(reverse("admin:forum_topic_delete", args=[imported.pk]), {"post": "yes"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not Topic.objects.filter(pk=imported.pk).exists()
+    assert_rights_follow_staffing()
+
+
 def test_a_queryset_update_of_the_staffing_columns_moves_the_rights(
     staffed, topic_a, moderator_b, back_office_b
 ):
