@@ -25,10 +25,15 @@ call: their ids differ between databases and change after a flush. If the Permis
 do not exist (they are created by moderation's post_migrate handler), the function raises
 rather than leave staffing without its rights; with nothing to grant it does nothing.
 
-Concurrency: before reading the members it locks the back-office rows involved, the lock
-the publishing-gate triggers of 0003 take and the staffing services take first, so a
-membership change and a topic's new staffing in two transactions are recomputed one after
-the other (READ COMMITTED: the second sees the first's rows once it holds the lock).
+Concurrency: every trigger locks the back-office rows involved (a membership's
+back-office; a topic's old and new back-office) before it reads anything, the lock the
+publishing-gate triggers of 0003 and the staffing services take. A membership change and a
+topic's new staffing in two transactions are therefore recomputed one after the other, and
+the second (READ COMMITTED: a fresh snapshot per statement once it holds the lock) sees the
+first's rows. Without it, each would miss the other's uncommitted row and an expert added to
+a back-office as a topic moved to it would never get the topic's rights (test_concurrency).
+Topic rows are not locked by the membership trigger, so no cycle with staff_topic (which
+locks the topic, then the back-office) can form.
 """
 
 from django.db import migrations
@@ -96,6 +101,10 @@ $$;
 
 CREATE FUNCTION moderation_topic_grants() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' THEN  -- the back-office the topic leaves, too (see "Concurrency")
+    PERFORM 1 FROM moderation_backoffice
+     WHERE id IN (OLD.back_office_id, NEW.back_office_id) ORDER BY id FOR UPDATE;
+  END IF;
   PERFORM moderation_recompute_topic_grants(ARRAY[NEW.id]);
   RETURN NULL;
 END
@@ -158,6 +167,9 @@ BEGIN
   ELSE
     back_offices := ARRAY[OLD.back_office_id, NEW.back_office_id];
   END IF;
+  -- Lock first, then read the topics: a fresh snapshot sees a staffing change that
+  -- committed while we waited.
+  PERFORM 1 FROM moderation_backoffice WHERE id = ANY(back_offices) ORDER BY id FOR UPDATE;
   PERFORM moderation_recompute_topic_grants(
     ARRAY(SELECT id FROM forum_topic WHERE back_office_id = ANY(back_offices) ORDER BY id));
   RETURN NULL;
