@@ -36,7 +36,6 @@ from moderation.services.audit import record_audit, record_post_audit
 from moderation.services.clarified import clarify_post, unclarify_post
 from moderation.services.consultation import add_internal_note, open_consultation
 from moderation.services.escalation import (
-    ESCALATION_FLOW,
     answer_escalation,
     escalate_thread,
     set_escalation_status,
@@ -52,13 +51,11 @@ from moderation.services.staffing import (
     set_back_office_members,
     staff_topic,
     staffing_errors,
-    staffing_problems,
     sync_topic_permissions,
     unpublish_topic,
 )
 
 __all__ = [
-    "ESCALATION_FLOW",
     "STAFFING_TRIGGERS",
     "add_back_office_member",
     "add_internal_note",
@@ -83,7 +80,6 @@ __all__ = [
     "set_escalation_status",
     "staff_topic",
     "staffing_errors",
-    "staffing_problems",
     "sync_topic_permissions",
     "unclarify_post",
     "unhide_post",
