@@ -52,7 +52,8 @@ class BackOfficeMembership(models.Model):
 class AuditEntry(models.Model):
     """One moderation or staffing action: who, what, on what, why, when.
 
-    Written by the service that performs the action, in the same transaction.
+    Written only through `moderation.services.record_audit`, by the service that performs
+    the action, in the same transaction.
     """
 
     class Action(models.TextChoices):

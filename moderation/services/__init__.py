@@ -35,11 +35,7 @@ from moderation.services.actions import (
 from moderation.services.audit import record_audit, record_post_audit
 from moderation.services.clarified import clarify_post, unclarify_post
 from moderation.services.consultation import add_internal_note, open_consultation
-from moderation.services.escalation import (
-    answer_escalation,
-    escalate_thread,
-    set_escalation_status,
-)
+from moderation.services.escalation import answer_escalation, escalate_thread, set_escalation_status
 from moderation.services.notifications import mark_notifications_read
 from moderation.services.reports import dismiss_report, report_post
 from moderation.services.staffing import (

@@ -9,10 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee
 from forum.models import Post
-from moderation.models import (
-    AuditEntry,
-    ClarifiedAnswer,
-)
+from moderation.models import AuditEntry, ClarifiedAnswer
 from moderation.services.actions import locked_post
 from moderation.services.audit import record_post_audit
 

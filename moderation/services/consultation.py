@@ -7,11 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Employee
 from forum.markdown import render_markdown
 from forum.models import Thread
-from moderation.models import (
-    AuditEntry,
-    Consultation,
-    InternalNote,
-)
+from moderation.models import AuditEntry, Consultation, InternalNote
 from moderation.services.audit import record_audit
 
 A = AuditEntry.Action

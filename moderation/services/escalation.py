@@ -11,11 +11,7 @@ from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
 from forum import services as forum_services
 from forum.models import Post, Thread
-from moderation.models import (
-    AuditEntry,
-    Escalation,
-    Notification,
-)
+from moderation.models import AuditEntry, Escalation, Notification
 from moderation.services.audit import record_audit, require_reason
 from moderation.services.notifications import notify, object_url
 

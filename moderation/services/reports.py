@@ -7,10 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee
 from forum.models import Post
-from moderation.models import (
-    AuditEntry,
-    Report,
-)
+from moderation.models import AuditEntry, Report
 from moderation.services.audit import record_post_audit, require_reason
 
 A = AuditEntry.Action

@@ -13,11 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee
 from forum.models import Topic
-from moderation.models import (
-    AuditEntry,
-    BackOffice,
-    BackOfficeMembership,
-)
+from moderation.models import AuditEntry, BackOffice, BackOfficeMembership
 from moderation.services.audit import record_audit
 
 A = AuditEntry.Action
