@@ -24,4 +24,3 @@ def is_department_contact(user: User) -> bool:
     if not user.is_authenticated or user.unit_id is None:
         return False
     return user.groups.filter(name=DEPARTMENT_CONTACTS_GROUP).exists()
-
