@@ -24,7 +24,3 @@ def is_department_contact(user: User) -> bool:
     if not user.is_authenticated or user.unit_id is None:
         return False
     return user.groups.filter(name=DEPARTMENT_CONTACTS_GROUP).exists()
-
-
-def is_leader(user: User) -> bool:
-    return bool(user.is_authenticated and user.groups.filter(name=LEADERS_GROUP).exists())

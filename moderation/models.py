@@ -52,7 +52,8 @@ class BackOfficeMembership(models.Model):
 class AuditEntry(models.Model):
     """One moderation or staffing action: who, what, on what, why, when.
 
-    Written by the service that performs the action, in the same transaction.
+    Written only through `moderation.services.record_audit`, by the service that performs
+    the action, in the same transaction.
     """
 
     class Action(models.TextChoices):
@@ -73,7 +74,6 @@ class AuditEntry(models.Model):
         ESCALATION_STATUS = "escalation_status", _("changed escalation status")
         ANSWER_ESCALATION = "answer_escalation", _("answered escalation")
         DISMISS_REPORT = "dismiss_report", _("dismissed report")
-        RESOLVE_REPORT = "resolve_report", _("resolved report")
         OPEN_CONSULTATION = "open_consultation", _("opened consultation")
 
     actor = models.ForeignKey(

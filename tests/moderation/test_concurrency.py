@@ -1,13 +1,17 @@
 """Real concurrent connections against the staffing triggers and the escalation key."""
 
+import contextlib
+import threading
 import uuid
 
 import pytest
 from django.db import IntegrityError, transaction
 
+from forum.models import Topic
 from moderation import services
 from moderation.models import BackOfficeMembership, Escalation
 from tests.concurrency import run_concurrently
+from tests.moderation.test_staffing_grants import assert_rights_follow_staffing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,3 +50,51 @@ def test_a_double_submitted_escalation_is_stored_once(thread_a, moderator_a, dep
     assert [r for r in results if isinstance(r, Exception)] == []
     assert len({r.pk for r in results}) == 1
     assert Escalation.objects.count() == 1
+
+
+def _write_then_meet(writes):
+    """Each worker writes, then waits (at most a second) for the other before committing:
+    without the triggers' back-office lock both commits race past each other's rows."""
+    meet = threading.Barrier(len(writes))
+
+    def work(n: int) -> str:
+        with transaction.atomic():
+            writes[n]()
+            # A broken barrier: the other worker waits for our lock, what the test is about.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                meet.wait(timeout=1)
+        return "committed"
+
+    return work
+
+
+def test_an_expert_added_as_a_topic_moves_to_the_back_office_gets_the_topics_rights(
+    topic_a, back_office_b, make_employee
+):
+    newcomer = make_employee("Ny Ekspert")
+    work = _write_then_meet(
+        [
+            lambda: BackOfficeMembership.objects.create(
+                back_office=back_office_b, employee=newcomer
+            ),
+            lambda: Topic.objects.filter(pk=topic_a.pk).update(back_office=back_office_b),
+        ]
+    )
+    assert run_concurrently(2, work) == ["committed", "committed"]
+    assert_rights_follow_staffing()
+
+
+def test_an_expert_added_as_a_topic_leaves_the_back_office_gets_no_rights_on_it(
+    topic_a, back_office_a, back_office_b, make_employee
+):
+    newcomer = make_employee("Ny Ekspert")
+    work = _write_then_meet(
+        [
+            lambda: BackOfficeMembership.objects.create(
+                back_office=back_office_a, employee=newcomer
+            ),
+            lambda: Topic.objects.filter(pk=topic_a.pk).update(back_office=back_office_b),
+        ]
+    )
+    assert run_concurrently(2, work) == ["committed", "committed"]
+    assert_rights_follow_staffing()

@@ -16,6 +16,7 @@ from moderation.models import (
     Notification,
     Report,
 )
+from moderation.services import escalation as escalation_services
 from tests.moderation.conftest import make_post
 
 
@@ -194,7 +195,7 @@ def test_an_escalation_is_all_or_nothing(thread_a, moderator_a, department, monk
     def broken(**kwargs):
         raise RuntimeError("the log is down")
 
-    monkeypatch.setattr(services, "_audit", broken)
+    monkeypatch.setattr(escalation_services, "record_audit", broken)
     with pytest.raises(RuntimeError):
         services.escalate_thread(
             thread_a, by=moderator_a, department=department, category="routine", summary="x"
@@ -265,7 +266,7 @@ def test_a_status_change_is_all_or_nothing(
     def broken(**kwargs):
         raise RuntimeError("the log is down")
 
-    monkeypatch.setattr(services, "_audit", broken)
+    monkeypatch.setattr(escalation_services, "record_audit", broken)
     with pytest.raises(RuntimeError):
         services.set_escalation_status(escalation, by=department_contact, status="in_progress")
     escalation.refresh_from_db()
@@ -288,3 +289,19 @@ def test_notifications_are_marked_read(post_a, moderator_a, employee):
     make_post(post_a.thread, employee)
     assert services.mark_notifications_read(employee) == 1
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_every_service_that_changes_state_names_the_rule_its_caller_checked():
+    """The package's convention (Zulip's do_* style): the docstring says which check_* ran."""
+    not_actions = {
+        "record_audit",  # the audit writer, called by the services themselves
+        "record_post_audit",
+        "staffing_errors",  # rules in words, for the admin's forms
+        "back_office_member_errors",
+        "sync_topic_permissions",  # removed at merge
+    }
+    for name in services.__all__:
+        function = getattr(services, name)
+        if not callable(function) or name in not_actions:
+            continue
+        assert "Caller checked:" in (function.__doc__ or ""), name

@@ -1,0 +1,225 @@
+"""A moderator's actions on posts and threads: hide, restore, edit, lock, pin, move."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Employee
+from forum import services as forum_services
+from forum.models import Post, Thread, Topic
+from moderation.models import AuditEntry
+from moderation.services.audit import record_audit, record_post_audit, require_reason
+from moderation.services.notifications import notify, object_url
+from moderation.services.reports import resolve_reports
+
+A = AuditEntry.Action
+
+
+def refresh_counters(*, threads: Iterable[Thread] = (), topics: Iterable[Topic] = ()) -> None:
+    for thread in threads:
+        forum_services.refresh_thread_counters(thread)
+    for topic in topics:
+        forum_services.refresh_topic_counters(topic)
+
+
+def locked_post(post: Post) -> tuple[Thread, Post]:
+    # Thread first, then post: the forum's write services lock in the same order.
+    thread = Thread.objects.select_for_update().select_related("topic").get(pk=post.thread_id)
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    post.thread = thread
+    return thread, post
+
+
+@transaction.atomic
+def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
+    """Hide a post from readers (it is kept and can be restored). A reason is required.
+
+    Resolves the post's open reports, writes the audit entry and tells the author.
+
+    Caller checked: ``permissions.check_can_moderate(by, post.thread.topic)``.
+    """
+    reason = require_reason(reason)
+    thread, post = locked_post(post)
+    if post.hidden_at is not None:
+        raise ValidationError(_("This post is already hidden."))
+    post.hidden_at = timezone.now()
+    post.hidden_by = by
+    post.save(update_fields=["hidden_at", "hidden_by"])
+    resolved = resolve_reports(post, by=by, note=reason)
+    record_post_audit(
+        post,
+        actor=by,
+        action=A.HIDE_POST,
+        reason=reason,
+        details={"reports_resolved": resolved},
+    )
+    notify(
+        post.author_id,
+        by,
+        _("A moderator hid your post in “%(thread)s”. Reason: %(reason)s")
+        % {"thread": thread.title, "reason": reason},
+        object_url(thread),
+    )
+    refresh_counters(threads=[thread], topics=[thread.topic])
+    return post
+
+
+@transaction.atomic
+def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
+    """Show a hidden post again (audit action ``restore_post``).
+
+    Caller checked: ``permissions.check_can_moderate(by, post.thread.topic)``.
+    """
+    thread, post = locked_post(post)
+    if post.hidden_at is None:
+        raise ValidationError(_("This post is not hidden."))
+    post.hidden_at = None
+    post.hidden_by = None
+    post.save(update_fields=["hidden_at", "hidden_by"])
+    record_post_audit(
+        post,
+        actor=by,
+        action=A.RESTORE_POST,
+        reason=reason,
+    )
+    notify(
+        post.author_id,
+        by,
+        _("A moderator restored your post in “%(thread)s”.") % {"thread": thread.title},
+        object_url(thread),
+    )
+    refresh_counters(threads=[thread], topics=[thread.topic])
+    return post
+
+
+@transaction.atomic
+def edit_post_as_moderator(
+    post: Post, *, by: Employee, body: str, title: str | None = None, reason: str = ""
+) -> Post:
+    """Edit someone's post as the topic's moderator; the forum keeps the earlier version.
+
+    Resolves the post's open reports, writes the audit entry and tells the author.
+
+    Caller checked: ``permissions.check_can_moderate(by, post.thread.topic)``.
+    """
+    post = forum_services.edit_post(post, editor=by, body=body, title=title, reason=reason)
+    thread = Thread.objects.select_related("topic").get(pk=post.thread_id)
+    post.thread = thread
+    resolved = resolve_reports(post, by=by, note=reason)
+    record_post_audit(
+        post,
+        actor=by,
+        action=A.EDIT_POST,
+        reason=reason,
+        details={"reports_resolved": resolved},
+    )
+    notify(
+        post.author_id,
+        by,
+        _("A moderator edited your post in “%(thread)s”. The earlier version is kept.")
+        % {"thread": thread.title}
+        + (" " + _("Reason: %(reason)s") % {"reason": reason} if reason else ""),
+        object_url(post),
+    )
+    return post
+
+
+def _set_thread_flag(
+    thread: Thread, *, by: Employee, flag: str, value: bool, reason: str
+) -> Thread:
+    thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
+    if getattr(thread, flag) == value:
+        return thread
+    setattr(thread, flag, value)
+    thread.save(update_fields=[flag])
+    action = {
+        ("locked", True): A.LOCK_THREAD,
+        ("locked", False): A.UNLOCK_THREAD,
+        ("pinned", True): A.PIN_THREAD,
+        ("pinned", False): A.UNPIN_THREAD,
+    }[(flag, value)]
+    record_audit(
+        actor=by,
+        action=action,
+        topic=thread.topic,
+        thread=thread,
+        target=thread.title,
+        reason=reason,
+    )
+    return thread
+
+
+@transaction.atomic
+def lock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
+    """Close a thread to new replies. Locking a locked thread changes nothing.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
+    """
+    return _set_thread_flag(thread, by=by, flag="locked", value=True, reason=reason)
+
+
+@transaction.atomic
+def unlock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
+    """Open a locked thread to replies again.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
+    """
+    return _set_thread_flag(thread, by=by, flag="locked", value=False, reason=reason)
+
+
+@transaction.atomic
+def pin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
+    """Keep a thread at the top of its topic's list.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
+    """
+    return _set_thread_flag(thread, by=by, flag="pinned", value=True, reason=reason)
+
+
+@transaction.atomic
+def unpin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
+    """Let a pinned thread take its place by activity again.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
+    """
+    return _set_thread_flag(thread, by=by, flag="pinned", value=False, reason=reason)
+
+
+@transaction.atomic
+def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = "") -> Thread:
+    """Move a thread to another published topic; both topics' counters follow.
+
+    Tells the thread's author.
+
+    Caller checked: ``permissions.check_can_moderate(by, thread.topic)`` (the source topic).
+    """
+    thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
+    to_topic = Topic.objects.get(pk=to_topic.pk)
+    if to_topic.pk == thread.topic_id:
+        raise ValidationError({"to_topic": _("The thread is already in this topic.")})
+    if not to_topic.is_published:
+        raise ValidationError({"to_topic": _("A thread can only be moved to a published topic.")})
+    source = thread.topic
+    thread.topic = to_topic
+    thread.save(update_fields=["topic"])
+    record_audit(
+        actor=by,
+        action=A.MOVE_THREAD,
+        topic=source,
+        thread=thread,
+        target=thread.title,
+        reason=reason,
+        details={"from_topic": source.pk, "to_topic": to_topic.pk, "to_name": to_topic.name},
+    )
+    notify(
+        thread.author_id,
+        by,
+        _("A moderator moved your thread “%(thread)s” from %(source)s to %(target)s.")
+        % {"thread": thread.title, "source": source.name, "target": to_topic.name},
+        object_url(thread),
+    )
+    refresh_counters(topics=[source, to_topic])
+    return thread

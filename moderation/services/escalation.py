@@ -1,0 +1,204 @@
+"""Escalation of a thread's principled question to a directorate department."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Employee, Unit
+from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
+from forum import services as forum_services
+from forum.models import Post, Thread
+from moderation.models import AuditEntry, Escalation, Notification
+from moderation.services.audit import record_audit, require_reason
+from moderation.services.notifications import notify, object_url
+
+A = AuditEntry.Action
+
+
+ESCALATION_FLOW = {
+    Escalation.Status.RECEIVED: {Escalation.Status.IN_PROGRESS, Escalation.Status.CLOSED},
+    Escalation.Status.IN_PROGRESS: {Escalation.Status.CLOSED},
+    Escalation.Status.ANSWERED: {Escalation.Status.CLOSED},
+    Escalation.Status.CLOSED: set(),
+}
+STATUS_STAMP = {
+    Escalation.Status.IN_PROGRESS: "in_progress_at",
+    Escalation.Status.ANSWERED: "answered_at",
+    Escalation.Status.CLOSED: "closed_at",
+}
+
+
+@transaction.atomic
+def escalate_thread(
+    thread: Thread,
+    *,
+    by: Employee,
+    department: Unit,
+    category: str,
+    summary: str,
+    submission_key: uuid.UUID | None = None,
+) -> Escalation:
+    """Send a thread's principled question to a directorate department.
+
+    A repeated `submission_key` (a double click) returns the escalation it already made.
+    Creates the escalation, its audit entry and a notification to the department's
+    contacts, all or nothing.
+
+    Caller checked: ``permissions.check_can_escalate(by, thread)``.
+    """
+    # The thread lock serialises double submits; the key is looked up once it is held.
+    thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
+    if submission_key is not None:
+        existing = Escalation.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if department.kind != Unit.Kind.DIRECTORATE_DEPARTMENT:
+        raise ValidationError({"department": _("Choose a department of the directorate.")})
+    escalation = Escalation(
+        thread=thread,
+        department=department,
+        category=category,
+        summary=(summary or "").strip(),
+        escalated_by=by,
+        submission_key=submission_key,
+    )
+    escalation.full_clean()
+    try:
+        with transaction.atomic():
+            escalation.save()
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        return Escalation.objects.get(submission_key=submission_key)
+    record_audit(
+        actor=by,
+        action=A.ESCALATE_THREAD,
+        topic=thread.topic,
+        thread=thread,
+        target=thread.title,
+        reason=escalation.summary,
+        details={
+            "escalation": escalation.pk,
+            "department": department.pk,
+            "department_name": department.name,
+            "category": category,
+        },
+    )
+    contacts = Employee.objects.filter(
+        unit=department, groups__name=DEPARTMENT_CONTACTS_GROUP, is_active=True
+    ).values_list("pk", flat=True)
+    message = _("New escalation to %(department)s: “%(thread)s”") % {
+        "department": department.name,
+        "thread": thread.title,
+    }
+    url = object_url(escalation)
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=pk, message=message[:500], url=url) for pk in contacts]
+    )
+    return escalation
+
+
+@transaction.atomic
+def set_escalation_status(
+    escalation: Escalation, *, by: Employee, status: str, reason: str = ""
+) -> Escalation:
+    """Move an escalation on: received → in progress → (answered) → closed.
+
+    "Answered" is reached only through `answer_escalation`. Closing an escalation that was
+    never answered needs a reason. Stamps the time and writes the audit entry.
+
+    Caller checked: ``permissions.check_can_handle_escalation(by, escalation)``.
+    """
+    escalation = (
+        Escalation.objects.select_for_update().select_related("thread__topic").get(pk=escalation.pk)
+    )
+    if status not in ESCALATION_FLOW[escalation.status]:
+        raise ValidationError(
+            _("An escalation that is %(current)s cannot become %(new)s.")
+            % {
+                "current": escalation.get_status_display(),
+                "new": Escalation.Status(status).label if status in Escalation.Status else status,
+            }
+        )
+    if status == Escalation.Status.CLOSED and escalation.answer_post_id is None:
+        require_reason(reason)
+    previous = escalation.status
+    now = timezone.now()
+    escalation.status = status
+    setattr(escalation, STATUS_STAMP[status], now)
+    escalation.save(update_fields=["status", STATUS_STAMP[status]])
+    record_audit(
+        actor=by,
+        action=A.ESCALATION_STATUS,
+        topic=escalation.thread.topic,
+        thread=escalation.thread,
+        target=escalation.thread.title,
+        reason=reason,
+        details={"escalation": escalation.pk, "from": previous, "to": status},
+    )
+    notify(
+        escalation.escalated_by_id,
+        by,
+        _("The escalation of “%(thread)s” is now %(status)s.")
+        % {"thread": escalation.thread.title, "status": escalation.get_status_display()},
+        object_url(escalation),
+    )
+    return escalation
+
+
+@transaction.atomic
+def answer_escalation(
+    escalation: Escalation,
+    *,
+    by: Employee,
+    body: str,
+    submission_key: uuid.UUID | None = None,
+) -> Escalation:
+    """Post the department's answer into the thread as a marked post and mark it answered.
+
+    The answer is a ``Post.Kind.DEPARTMENT_ANSWER`` reply, visible to every reader of the
+    thread. Refused once the escalation is answered or closed.
+
+    Caller checked: ``permissions.check_can_handle_escalation(by, escalation)``.
+    """
+    escalation = (
+        Escalation.objects.select_for_update().select_related("thread__topic").get(pk=escalation.pk)
+    )
+    if escalation.status not in (Escalation.Status.RECEIVED, Escalation.Status.IN_PROGRESS):
+        raise ValidationError(_("This escalation has already been answered or closed."))
+    post = forum_services.post_reply(
+        escalation.thread,
+        author=by,
+        body=body,
+        submission_key=submission_key,
+        kind=Post.Kind.DEPARTMENT_ANSWER,
+    )
+    now = timezone.now()
+    previous = escalation.status
+    escalation.status = Escalation.Status.ANSWERED
+    escalation.answered_at = now
+    escalation.in_progress_at = escalation.in_progress_at or now
+    escalation.answer_post = post
+    escalation.save(update_fields=["status", "answered_at", "in_progress_at", "answer_post"])
+    thread = escalation.thread
+    record_audit(
+        actor=by,
+        action=A.ANSWER_ESCALATION,
+        topic=thread.topic,
+        thread=thread,
+        post=post,
+        target=thread.title,
+        details={"escalation": escalation.pk, "from": previous, "to": escalation.status},
+    )
+    for recipient in {escalation.escalated_by_id, thread.author_id}:
+        notify(
+            recipient,
+            by,
+            _("%(department)s answered the escalation of “%(thread)s”.")
+            % {"department": escalation.department.name, "thread": thread.title},
+            object_url(post),
+        )
+    return escalation
