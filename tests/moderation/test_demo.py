@@ -1,13 +1,19 @@
-"""The demo moderation data: complete, and idempotent."""
+"""The demo moderation data: complete, idempotent, and written through the services."""
 
+from datetime import timedelta
+
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
+from guardian.shortcuts import get_users_with_perms
 
 from accounts import demo as accounts_demo
-from forum import demo as forum_demo
+from forum.models import Post, PostRevision, Thread, Topic
 from moderation import demo
 from moderation.models import (
     AuditEntry,
     BackOffice,
+    BackOfficeMembership,
     ClarifiedAnswer,
     Consultation,
     Escalation,
@@ -26,9 +32,7 @@ def counts() -> dict[str, int]:
 def test_demo_data_covers_every_case_and_is_idempotent(db, settings):
     settings.FORUM_POST_INTERVAL_SECONDS = 0
     accounts_demo.seed()
-    demo.seed()
-    forum_demo.seed()
-    demo.seed_after_forum()
+    demo.seed()  # topics, forum.demo's threads, then the cases
     with connection.cursor() as cursor:  # what COMMIT would check
         cursor.execute(f"SET CONSTRAINTS {STAFFING_TRIGGERS} IMMEDIATE")
     first = counts()
@@ -37,7 +41,29 @@ def test_demo_data_covers_every_case_and_is_idempotent(db, settings):
     assert Consultation.objects.get().notes.count() == 2
     assert ClarifiedAnswer.objects.count() == 2
     accounts_demo.seed()
-    demo.seed()
-    forum_demo.seed()
-    demo.seed_after_forum()
+    demo.seed()  # topics, forum.demo's threads, then the cases
     assert counts() == first
+
+
+def test_seed_demo_writes_through_the_services_into_the_past(db, settings):
+    settings.FORUM_POST_INTERVAL_SECONDS = 30
+    call_command("seed_demo", stdout=None)
+    assert settings.FORUM_POST_INTERVAL_SECONDS == 30  # lifted for the command's run only
+    two_days_ago = timezone.now() - timedelta(days=2)
+    assert not Thread.objects.filter(created_at__gt=two_days_ago).exists()
+    for thread in Thread.objects.all():
+        first = Post.objects.get(thread=thread, position=1)
+        assert first.created_at == thread.created_at <= thread.last_activity_at
+    revision = PostRevision.objects.select_related("post").filter(reason="Skrivefeil").first()
+    assert revision and revision.post.edit_count == 1
+    assert revision.replaced_at == revision.post.edited_at > revision.created_at
+    for topic in Topic.objects.filter(published_at__isnull=False):
+        wanted = {topic.moderator_id: {"moderate_topic", "view_consultation"}}
+        if topic.deputy_moderator_id:
+            wanted[topic.deputy_moderator_id] = {"moderate_topic", "view_consultation"}
+        for member_id in BackOfficeMembership.objects.filter(
+            back_office_id=topic.back_office_id
+        ).values_list("employee_id", flat=True):
+            wanted.setdefault(member_id, set()).add("view_consultation")
+        granted = get_users_with_perms(topic, attach_perms=True, with_group_users=False)
+        assert {user.pk: set(perms) for user, perms in granted.items()} == wanted
