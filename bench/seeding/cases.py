@@ -21,6 +21,9 @@ LEGAL_REFERENCES = ["ftrl. § 8-7", "ftrl. § 11-5", "ftrl. § 11-6", "fvl. § 1
                     "ftrl. § 22-15", "sotjl. § 18", "ftrl. § 10-5"]  # fmt: skip
 
 
+A = AuditEntry.Action
+
+
 @dataclass
 class Cases:
     clarify: list[ThreadPlan]
@@ -47,6 +50,20 @@ def pick_cases(gen: Generator, plans: list[ThreadPlan], org: dict) -> Cases:
         cases.department_of[p.index] = dept
         cases.answer_author[p.index] = rng.choice(org["dept_contacts"][dept])
     return cases
+
+
+def _audit(
+    plan: ThreadPlan, *, actor: int, action: str, when: datetime, post_id: int | None = None
+) -> AuditEntry:
+    return AuditEntry(
+        actor_id=actor,
+        action=action,
+        topic_id=plan.topic_id,
+        thread_id=plan.index + 1,
+        post_id=post_id,
+        target=plan.title,
+        created_at=when,
+    )
 
 
 def write_cases(
@@ -76,17 +93,7 @@ def write_cases(
                 review_by=(when + timedelta(days=365)).date() if rng.random() < 0.5 else None,
             )
         )
-        audit.append(
-            AuditEntry(
-                actor_id=by,
-                action=AuditEntry.Action.CLARIFY_POST,
-                topic_id=p.topic_id,
-                thread_id=p.index + 1,
-                post_id=post_id,
-                target=p.title,
-                created_at=when,
-            )
-        )
+        audit.append(_audit(p, actor=by, action=A.CLARIFY_POST, when=when, post_id=post_id))
     ClarifiedAnswer.objects.bulk_create(clarified)
     report.clarified = len(clarified)
     escalations: list[Escalation] = []
@@ -116,26 +123,15 @@ def write_cases(
                 answer_post_id=p.last_post_id if is_answered else None,
             )
         )
-        audit.append(
-            AuditEntry(
-                actor_id=moderator,
-                action=AuditEntry.Action.ESCALATE_THREAD,
-                topic_id=p.topic_id,
-                thread_id=p.index + 1,
-                target=p.title,
-                created_at=received,
-            )
-        )
+        audit.append(_audit(p, actor=moderator, action=A.ESCALATE_THREAD, when=received))
         if is_answered:
             audit.append(
-                AuditEntry(
-                    actor_id=answer_author[p.index],
-                    action=AuditEntry.Action.ANSWER_ESCALATION,
-                    topic_id=p.topic_id,
-                    thread_id=p.index + 1,
+                _audit(
+                    p,
+                    actor=answer_author[p.index],
+                    action=A.ANSWER_ESCALATION,
+                    when=done,
                     post_id=p.last_post_id,
-                    target=p.title,
-                    created_at=done,
                 )
             )
     Escalation.objects.bulk_create(escalations)

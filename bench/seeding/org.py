@@ -63,35 +63,23 @@ def create_organisation(gen: Generator, password_hash: str, report: SeedReport) 
         units.append(
             Unit(number=f"01{i + 1}0", name=name, kind=K.DIRECTORATE_DEPARTMENT, parent_id=1)
         )
-    for i in range(6):
-        county = counties[(i * 5) % 15]
-        units.append(
-            Unit(
-                number=f"44{i + 1:02d}",
-                name=f"NAV Kontaktsenter {county.name}",
-                kind=K.CONTACT_CENTRE,
-                county=county,
+    regional = [  # (number prefix, kind, the county of each, name)
+        ("44", K.CONTACT_CENTRE, [counties[(i * 5) % 15] for i in range(6)],
+         "NAV Kontaktsenter {county}"),
+        ("47", K.ASSISTIVE_AIDS_CENTRE, counties, "NAV Hjelpemiddelsentral {county}"),
+        ("48", K.SPECIALIST_UNIT, [counties[(i * 4) % 15] for i in range(12)],
+         "NAV Arbeid og ytelser {county} {n}"),
+    ]  # fmt: skip
+    for prefix, kind, in_counties, name in regional:
+        for i, county in enumerate(in_counties):
+            units.append(
+                Unit(
+                    number=f"{prefix}{i + 1:02d}",
+                    name=name.format(county=county.name, n=i + 1),
+                    kind=kind,
+                    county=county,
+                )
             )
-        )
-    for i, county in enumerate(counties):
-        units.append(
-            Unit(
-                number=f"47{i + 1:02d}",
-                name=f"NAV Hjelpemiddelsentral {county.name}",
-                kind=K.ASSISTIVE_AIDS_CENTRE,
-                county=county,
-            )
-        )
-    for i in range(12):
-        county = counties[(i * 4) % 15]
-        units.append(
-            Unit(
-                number=f"48{i + 1:02d}",
-                name=f"NAV Arbeid og ytelser {county.name} {i + 1}",
-                kind=K.SPECIALIST_UNIT,
-                county=county,
-            )
-        )
     per_county = [0] * 15
     i = 0
     while len(units) < N_UNITS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from accounts.models import Unit
 from bench.seeding.common import START
@@ -12,6 +12,7 @@ from forum.models import Topic
 from moderation import services as moderation_services
 from moderation.models import AuditEntry, BackOffice, BackOfficeMembership
 
+PUBLISH = AuditEntry.Action.PUBLISH_TOPIC
 TOPIC_TREE: list[tuple[str, list[str]]] = [
     (
         "Arbeid og oppfølging",
@@ -135,9 +136,9 @@ def create_topics(gen: Generator, org: dict) -> tuple[list[Topic], dict[int, lis
     published = START - timedelta(days=30)
     leaves: list[Topic] = []
     members_by_topic: dict[int, list[int]] = {}
-    audit: list[AuditEntry] = []
+    created: list[Topic] = []  # in the order of creation, groups before their topics
     for g, (group_name, children) in enumerate(TOPIC_TREE):
-        group_staff: tuple[int, int, BackOffice, list[int]] | None = None
+        group: Topic | None = None  # the group is staffed like its first topic
         for c, child_name in enumerate(children):
             moderator, deputy = next(staff), next(staff)
             members = [next(staff) for _ in range(3)]
@@ -151,52 +152,41 @@ def create_topics(gen: Generator, org: dict) -> tuple[list[Topic], dict[int, lis
                     for m in members
                 ]
             )
-            if group_staff is None:
-                group_staff = (moderator, deputy, back_office, members)
-                group = Topic.objects.create(
-                    name=group_name,
-                    slug=topic_slug(group_name),
-                    description=f"Temaer om {group_name.lower()}.",
-                    position=g,
-                    moderator_id=moderator,
-                    deputy_moderator_id=deputy,
-                    back_office=back_office,
-                    published_at=published,
-                )
-                audit.append(
-                    AuditEntry(
-                        actor_id=1,
-                        action=AuditEntry.Action.PUBLISH_TOPIC,
-                        topic=group,
-                        target=group_name,
-                        created_at=published,
-                    )
-                )
-            topic = Topic.objects.create(
-                parent=group,
-                name=child_name,
-                slug=topic_slug(child_name),
-                description=f"Erfaringer og spørsmål om {child_name.lower()}.",
-                position=c,
-                moderator_id=moderator,
-                deputy_moderator_id=deputy,
-                back_office=back_office,
-                published_at=published,
-            )
-            audit.append(
-                AuditEntry(
-                    actor_id=1,
-                    action=AuditEntry.Action.PUBLISH_TOPIC,
-                    topic=topic,
-                    target=child_name,
-                    created_at=published,
-                )
-            )
+            staffing = {
+                "moderator_id": moderator,
+                "deputy_moderator_id": deputy,
+                "back_office": back_office,
+            }
+            if group is None:
+                description = f"Temaer om {group_name.lower()}."
+                group = _published_topic(group_name, description, g, None, staffing, published)
+                created.append(group)
+            description = f"Erfaringer og spørsmål om {child_name.lower()}."
+            topic = _published_topic(child_name, description, c, group, staffing, published)
+            created.append(topic)
             leaves.append(topic)
             members_by_topic[topic.id] = members
-    AuditEntry.objects.bulk_create(audit)
-    _derive_grants(Topic.objects.all())  # TEMPORARY (issue 12): see _derive_grants
+    AuditEntry.objects.bulk_create(
+        AuditEntry(actor_id=1, action=PUBLISH, topic=t, target=t.name, created_at=published)
+        for t in created
+    )
+    _derive_grants(created)  # TEMPORARY (issue 12): see _derive_grants
     return leaves, members_by_topic
+
+
+def _published_topic(
+    name: str,
+    description: str,
+    position: int,
+    parent: Topic | None,
+    staffing: dict[str, object],
+    published: datetime,
+) -> Topic:
+    """A topic created staffed and published (its staffing as columns, the source of truth)."""
+    shown = {"name": name, "slug": topic_slug(name), "description": description}
+    return Topic.objects.create(
+        parent=parent, position=position, published_at=published, **shown, **staffing
+    )
 
 
 def _derive_grants(topics: Iterable[Topic]) -> None:
