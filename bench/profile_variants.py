@@ -1,5 +1,5 @@
 """Experiment, not part of `make bench`: Python CPU per request of a few pages under cumulative
-monkeypatched variants (findings F3-F5 in docs/benchmarks.md), then a profile of one page.
+monkeypatched variants (findings F3-F5 in bench/results/history.md), then a profile of one page.
 
     TREE=<a copy of the project with F1+F2 applied> .venv/bin/python bench/profile_variants.py
 
