@@ -221,7 +221,7 @@ def seed() -> list[tuple[str, str]]:
     if admin is None:  # accounts.demo has not run
         return []
     topics = _topics(admin, _back_offices(admin))
-    forum_demo.seed(topics)
+    forum_demo.seed({slug: t for slug, t in topics.items() if t.is_published})
     _cases(admin)
     logins = [(f"{local}@{DOMAIN}", "back-office expert") for local in ("lars.bakken", "hilde.vik")]
     logins += [
