@@ -53,10 +53,10 @@ lint: venv
 clean:
 	rm -rf $(VENV) var/staticfiles
 
-# Load benchmark (issue 6; docs/benchmarks.md). Not part of `make test`. Seeds the benchmark
-# database (BENCH_POSTS posts, default 1,000,000) when it has no data yet, then runs
+# Load benchmark (issue 6; docs/performance.md). Not part of `make test`. Seeds the benchmark
+# database (BENCH_POSTS posts, default 1,000,000; bench/seed.py) when it has no data yet, then runs
 # bench/run.py: gunicorn with production settings on 127.0.0.1 driven by wrk, results in
-# bench/results/ and the table in docs/benchmarks.md. BENCH_ARGS passes options through,
+# bench/results/ and the table in docs/performance.md. BENCH_ARGS passes options through,
 # e.g. BENCH_ARGS="--only thread-big-last,reply --duration 10".
 BENCH_DATABASE_URL ?=
 BENCH_DB_NAME ?= erf_bench
@@ -70,5 +70,5 @@ bench: setup  ## seed the benchmark database if empty, then measure every page t
 	  else echo "wrk is needed (Debian: sudo apt-get install wrk)."; exit 1; fi; }
 	@$(BENCH_DB_ENV) export DEBUG=1; \
 	$(PY) manage.py migrate --noinput -v 0; \
-	$(PY) manage.py seed_benchmark --posts $(BENCH_POSTS) --if-empty; \
+	$(PY) bench/seed.py --posts $(BENCH_POSTS) --if-empty; \
 	unset DEBUG; $(PY) bench/run.py --database-url "$$DATABASE_URL" $(BENCH_ARGS)

@@ -59,7 +59,7 @@ class ConcreteUserMiddleware:
     """request.user as the signed-in employee (or AnonymousUser) itself, not Django's lazy
     wrapper around it. Every view needs it (LoginRequiredMiddleware asks whether the user is
     signed in), and each attribute read through the wrapper costs a proxy call: about 200 a
-    page of posts, where the rights are worked out per post (F23 in docs/benchmarks.md).
+    page of posts, where the rights are worked out per post (F23 in bench/results/history.md).
     The user is the one AuthenticationMiddleware would load, from its per-request cache;
     auth.login and auth.logout still replace request.user as they always do."""
 

@@ -16,7 +16,7 @@ def employees_for_display() -> QuerySet[Employee]:
 
 # Plain SQL reads build their rows into model objects with these (forum.querysets, and
 # employee_for_request below): the ORM's compilation of a few fixed queries cost more CPU
-# per page than PostgreSQL spends running them (docs/benchmarks.md, F10).
+# per page than PostgreSQL spends running them (bench/results/history.md, F10).
 
 
 def select_columns(
@@ -70,7 +70,7 @@ def build(model: type[Model], fields: list[str], values: tuple) -> Model:
     Model.__init__'s per-field work: the values go straight into the instance's __dict__,
     where __init__ would put them (fields left out stay deferred, as with from_db). A page of
     posts builds some 80 objects, and __init__ was a fifth of its Python (F24 in
-    docs/benchmarks.md). Other models go through from_db (see _plain_init). The plain reads
+    bench/results/history.md). Other models go through from_db (see _plain_init). The plain reads
     run on the default connection, whose alias the instances carry."""
     if not _plain_init(model):
         return model.from_db(DEFAULT_DB_ALIAS, fields, values)

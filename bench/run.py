@@ -9,7 +9,7 @@ RSS. A trivial view through the same stack (/healthz: middleware, then one SELEC
 yardstick; each page's throughput is reported as a share of it.
 
 Writes bench/results/<UTC date and time>.json and the table between the markers in
-docs/benchmarks.md. Needs a seeded database (manage.py seed_benchmark).
+docs/performance.md. Needs a seeded database (bench/seed.py).
 
     .venv/bin/python bench/run.py [--duration 20] [--only thread-last,reply] [--queries-only]
 """
@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-DOCS = ROOT / "docs" / "benchmarks.md"
+DOCS = ROOT / "docs" / "performance.md"
 LUA = ROOT / "bench" / "wrk" / "bench.lua"
 WRK = os.environ.get("WRK", "/usr/bin/wrk")
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
@@ -113,7 +113,7 @@ def discover(args: argparse.Namespace) -> dict:
     posts = Post.objects.count()
     big = Thread.objects.order_by("-post_count", "id").first()
     if big is None:
-        raise SystemExit("bench: the database has no threads; run manage.py seed_benchmark")
+        raise SystemExit("bench: the database has no threads; run bench/seed.py")
     # A typical thread: the median length, among threads of a published topic.
     n_threads = Thread.objects.count()
     typical = Thread.objects.order_by("post_count", "id")[n_threads // 2]
@@ -582,7 +582,7 @@ def markdown_table(result: dict) -> str:
 
 def write_docs(table: str) -> None:
     text = (
-        DOCS.read_text(encoding="utf-8") if DOCS.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+        DOCS.read_text(encoding="utf-8") if DOCS.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
     )
     if BEGIN not in text:
         text += f"\n{BEGIN}\n{END}\n"
@@ -613,11 +613,11 @@ def main() -> None:
         action="store_true",
         help="only the in-process part: SQL queries and CPU per request",
     )
-    parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument("--no-docs", action="store_true", help="do not update docs/performance.md")
     parser.add_argument(
         "--docs-from",
         metavar="JSON",
-        help="only rewrite the table in docs/benchmarks.md from a saved result",
+        help="only rewrite the table in docs/performance.md from a saved result",
     )
     args = parser.parse_args()
     if args.docs_from:

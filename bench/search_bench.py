@@ -1,6 +1,6 @@
 """Search benchmark: p50/p95 of the results-page query for a common and a rare word.
 
-Run against a seeded database (``manage.py seed_benchmark``), single user::
+Run against a seeded database (``bench/seed.py``), single user::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/erf_bench \\
         .venv/bin/python bench/search_bench.py --runs 50 [--explain]

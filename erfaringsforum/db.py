@@ -4,7 +4,7 @@ Django binds parameters on the client and never prepares (by default prepare_thr
 so that connection poolers keep working; the settings set a threshold no query reaches, so
 only what asks for it is prepared). PostgreSQL then parses and plans each query anew: for the
 page reads with five or six joins that took longer than running them (about 1 ms a query,
-docs/benchmarks.md, F11). A cursor from `prepared_cursor()` binds on the server and prepares
+bench/results/history.md, F11). A cursor from `prepared_cursor()` binds on the server and prepares
 each statement once per connection (connections persist, CONN_MAX_AGE), through Django's own
 cursor wrapper, so query logging and django_assert_num_queries see every query.
 

@@ -1,7 +1,7 @@
 """Django's database session store, reading the session row with one plain query.
 
 Every page reads its session; the ORM's compilation of that fixed query cost more CPU than
-PostgreSQL spends answering it (docs/benchmarks.md, F10). Writing, expiry and everything else
+PostgreSQL spends answering it (bench/results/history.md, F10). Writing, expiry and everything else
 are Django's own (django.contrib.sessions.backends.db). With REDIS_URL the settings use
 Django's cached_db store instead, which reads sessions from the cache.
 """

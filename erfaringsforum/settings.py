@@ -132,7 +132,7 @@ if DB_PREPARED_STATEMENTS:
     # first five executions for their values and keeps doing so while those plans look
     # cheaper than the generic one: the topic list's unknown OFFSET is costed as a tenth of
     # the topic's threads, so page 1 (offset 0) was planned anew on every request, 2-2.5 ms
-    # of planning for 0.5-1 ms of work (F33 in docs/benchmarks.md). Every statement we
+    # of planning for 0.5-1 ms of work (F33 in bench/results/history.md). Every statement we
     # prepare is a key lookup or an index range whose generic plan is the custom one; the
     # setting touches nothing else: Django binds its own queries on the client (no plan
     # cache), and PL/pgSQL triggers' lookups are by key too.

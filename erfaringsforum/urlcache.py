@@ -1,7 +1,7 @@
 """Reversed URLs, computed once per process.
 
 A page reverses a dozen URLs (the header's links and forms, crumbs, the thread's actions) and
-Django's reverse() costs about 20 microseconds each, 5-7 % of a page (docs/benchmarks.md,
+Django's reverse() costs about 20 microseconds each, 5-7 % of a page (bench/results/history.md,
 round two). The site has no language prefixes, so a URL depends only on its name, its
 argument and the script prefix, which is part of every cache key.
 """

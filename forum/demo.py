@@ -1,117 +1,29 @@
-"""Demo topics, threads and posts for `manage.py seed_demo` (runs after accounts and
-moderation demo data). Idempotent: topics are keyed on slug, threads on (topic, title).
+"""Demo threads and posts for `manage.py seed_demo` (moderation's command), written through
+forum.services as people would write them: threads, replies, an edit that keeps its
+revision, and accepted answers. The topics come from the caller (moderation.demo, which
+staffs and publishes them); this module never imports moderation.
 
-Topics are staffed and published directly through the model fields when they are not
-already (moderation's demo may have staffed them its own way); one topic stays a draft.
+Idempotent: a thread is keyed on (topic, title) and only missing ones are written.
+
+The services stamp every row with the current time, so a demo written in one second would
+look like it. A documented post-step (`_backdate`) then moves the new rows into the past
+months with one bulk UPDATE per table (posts, revisions, threads), adds their historical
+view counts (past days cannot be counted through `record_view`, which counts today), and
+lets refresh_thread_counters / refresh_topic_counters recompute the counters from the
+backdated rows. The posting limits (FORUM_POST_INTERVAL_SECONDS, FORUM_THREADS_PER_DAY) are
+the caller's to lift: the seed_demo command overrides them for its own run only.
 """
 
 import random
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
 from accounts.demo import DOMAIN
 from accounts.models import Employee
 from forum import services
-from forum.markdown import RENDERER_VERSION, render_markdown
 from forum.models import Post, PostRevision, Thread, ThreadViewDay, Topic
-from moderation.models import BackOffice, BackOfficeMembership
-
-# (slug, name, description, parent slug, moderator, back-office, back-office members)
-TOPICS = [
-    (
-        "arbeid-og-oppfolging",
-        "Arbeid og oppfølging",
-        "Oppfølging av sykmeldte og arbeidssøkere.",
-        None,
-        "mona.lie",
-        "Baksystem arbeid og oppfølging",
-        ["anne.strand", "tor.haugen"],
-    ),
-    (
-        "sykefravaersoppfolging",
-        "Sykefraværsoppfølging",
-        "Dialogmøter, aktivitetsplikt og samarbeid med arbeidsgivere og sykmeldere.",
-        "arbeid-og-oppfolging",
-        "mona.lie",
-        "Baksystem arbeid og oppfølging",
-        ["anne.strand", "tor.haugen"],
-    ),
-    (
-        "arbeidsrettet-oppfolging",
-        "Arbeidsrettet oppfølging",
-        "Oppfølgingsvedtak, tiltak og samarbeid med arbeidsgivere.",
-        "arbeid-og-oppfolging",
-        "anne.strand",
-        "Baksystem arbeid og oppfølging",
-        ["mona.lie", "tor.haugen"],
-    ),
-    (
-        "ytelser",
-        "Ytelser",
-        "Regelverk og praksis for ytelsene.",
-        None,
-        "per.moe",
-        "Baksystem ytelser",
-        ["hilde.vik", "lars.bakken", "geir.lund"],
-    ),
-    (
-        "arbeidsavklaringspenger",
-        "Arbeidsavklaringspenger (AAP)",
-        "Vilkår, aktivitetsplan, meldekort og stans av AAP.",
-        "ytelser",
-        "per.moe",
-        "Baksystem ytelser",
-        ["hilde.vik", "lars.bakken", "geir.lund"],
-    ),
-    (
-        "dagpenger",
-        "Dagpenger",
-        "Permittering, arbeidstid, reell arbeidssøker og utdanning.",
-        "ytelser",
-        "ingrid.berg",
-        "Baksystem ytelser",
-        ["hilde.vik", "lars.bakken", "geir.lund"],
-    ),
-    (
-        "hjelpemidler",
-        "Hjelpemidler og tilrettelegging",
-        "Hjelpemidler i hjem, arbeid og skole, og idéer til nye løsninger.",
-        None,
-        "siri.dahl",
-        "Baksystem hjelpemidler",
-        ["eva.holm", "trond.aas"],
-    ),
-    (
-        "hjelpemidler-i-hverdagen",
-        "Hjelpemidler i hverdagen",
-        "Søknader, utlån, reparasjon og gjenbruk.",
-        "hjelpemidler",
-        "siri.dahl",
-        "Baksystem hjelpemidler",
-        ["eva.holm", "trond.aas"],
-    ),
-    (
-        "ideer-hjelpemidler",
-        "Idéer til nye hjelpemidler",
-        "Hjelpemiddelsentralene deler idéer til innovasjon.",
-        "hjelpemidler",
-        "trond.aas",
-        "Baksystem hjelpemidler",
-        ["eva.holm", "siri.dahl"],
-    ),
-    (
-        "kontaktsenter",
-        "Kontaktsenteret",
-        "Samtaler, skriftlig dialog og rutiner i NAV Kontaktsenter.",
-        None,
-        "jon.eriksen",
-        "Baksystem kontaktsenter",
-        ["marte.fjeld", "knut.brekke"],
-    ),
-]
-DRAFT = ("ny-kommunestruktur", "Kommunesammenslåing (utkast)",
-         "Erfaringer fra sammenslåing av NAV-kontor. Ikke åpnet ennå.", None)  # fmt: skip
 
 Q = Thread.Kind.QUESTION
 D = Thread.Kind.DISCUSSION
@@ -281,139 +193,103 @@ THREADS = {
 }
 
 
+@dataclass
+class _Written:
+    """A thread just written through the services, with the times it should carry."""
+
+    thread: Thread
+    started: datetime
+    posts: list[tuple[Post, datetime]] = field(default_factory=list)
+    revision: PostRevision | None = None
+    solved_at: datetime | None = None
+    views: dict[date, int] = field(default_factory=dict)
+
+
 def _employee(local: str) -> Employee | None:
     return Employee.objects.filter(email=f"{local}@{DOMAIN}").first()
 
 
-def _staff_and_publish(topic: Topic, moderator_local: str, bo_name: str, members) -> None:
-    if topic.is_published:
-        return
-    moderator = topic.moderator or _employee(moderator_local)
-    back_office = topic.back_office
-    if back_office is None:
-        back_office = BackOffice.objects.filter(name=bo_name).first()
-    if back_office is None:
-        back_office = BackOffice.objects.create(
-            name=bo_name, description="Fageksperter bak temaets moderator."
-        )
-    for local in members:
-        member = _employee(local)
-        if member is not None and member != moderator:
-            BackOfficeMembership.objects.get_or_create(back_office=back_office, employee=member)
-    if moderator is None:
-        return
-    topic.moderator = moderator
-    topic.back_office = back_office
-    topic.published_at = timezone.now()
-    topic.save(update_fields=["moderator", "back_office", "published_at"])
-
-
-def _grant_rights(topics: list[Topic]) -> None:
-    try:
-        from moderation.services import sync_topic_permissions
-    except ImportError:
-        return
-    sync_topic_permissions(topics)
-
-
-def _topics() -> dict[str, Topic]:
-    topics: dict[str, Topic] = {}
-    for position, (slug, name, description, parent, mod, bo, members) in enumerate(TOPICS):
-        topic = Topic.objects.filter(slug=slug).first()
-        if topic is None:
-            topic = Topic.objects.create(
-                slug=slug,
-                name=name,
-                description=description,
-                parent=topics.get(parent),
-                position=position,
-            )
-        _staff_and_publish(topic, mod, bo, members)
-        topics[slug] = topic
-    slug, name, description, parent = DRAFT
-    if not Topic.objects.filter(slug=slug).exists():
-        Topic.objects.create(slug=slug, name=name, description=description, position=99)
-    _grant_rights(list(topics.values()))
-    return topics
-
-
-def _thread(topic: Topic, title: str, kind: str, author: Employee, bodies, rng, now) -> None:
-    if Thread.objects.filter(topic=topic, title=title).exists():
-        return
-    people = list(Employee.objects.filter(is_active=True).exclude(pk=author.pk)[:40])
+def _thread(topic: Topic, title: str, kind: str, author: Employee, bodies, rng, now) -> _Written:
+    people = list(Employee.objects.filter(is_active=True).exclude(pk=author.pk).order_by("pk")[:40])
     started = now - timedelta(days=rng.randint(2, 60), hours=rng.randint(0, 12))
-    thread = Thread.objects.create(
-        topic=topic,
-        title=title,
+    opening = bodies[0]
+    # An opening question first sent with a full stop, then corrected: the edit keeps the
+    # first version as a revision.
+    corrected = len(bodies) > 1 and opening.endswith("?")
+    thread = services.start_thread(
+        topic,
         author=author,
+        title=title,
+        body=opening.rstrip("?") + "." if corrected else opening,
         kind=kind,
-        created_at=started,
-        last_activity_at=started,
     )
-    when = started
-    posts = []
-    for position, body in enumerate(bodies, start=1):
-        writer = author if position == 1 or "markerer svaret" in body else rng.choice(people)
-        posts.append(
-            Post.objects.create(
-                thread=thread,
-                position=position,
-                author=writer,
-                body_md=body,
-                body_html=render_markdown(body),
-                renderer_version=RENDERER_VERSION,
-                created_at=when,
-            )
-        )
-        services.mark_read(thread, employee=writer, position=position)  # writers read it
+    first = thread.last_post
+    written = _Written(thread=thread, started=started, posts=[(first, started)])
+    when = started + timedelta(hours=rng.randint(1, 30), minutes=rng.randint(0, 59))
+    for body in bodies[1:]:
+        writer = author if "markerer svaret" in body else rng.choice(people)
+        written.posts.append((services.post_reply(thread, author=writer, body=body), when))
         when += timedelta(hours=rng.randint(1, 30), minutes=rng.randint(0, 59))
-    if kind == Thread.Kind.QUESTION and len(posts) > 2:
-        thread.solution_post = posts[1]
-        thread.solved_at = when
-        thread.save(update_fields=["solution_post", "solved_at"])
-    if len(posts) > 1 and posts[0].body_md.endswith("?"):
-        first = posts[0]
-        PostRevision.objects.create(
-            post=first,
-            number=1,
-            body_md=first.body_md.rstrip("?") + ".",
-            created_at=first.created_at,
-            replaced_at=first.created_at + timedelta(minutes=5),
-            replaced_by=author,
-            reason="Skrivefeil",
+    if kind == Thread.Kind.QUESTION and len(written.posts) > 2:
+        services.mark_solution(thread, post=written.posts[1][0], by=author)
+        written.solved_at = when
+    if corrected:
+        services.edit_post(first, editor=author, body=opening, reason="Skrivefeil")
+        written.revision = first.revisions.get()
+    today = timezone.localdate()
+    for d in range(rng.randint(1, 10)):
+        written.views[today - timedelta(days=d)] = rng.randint(5, 120)
+    return written
+
+
+def _backdate(written: list[_Written]) -> None:
+    """Move the rows just written to the times the demo gives them (see the module docstring):
+    one bulk UPDATE per table, then the counters recomputed by the forum's own services."""
+    posts, revisions, threads, view_days = [], [], [], []
+    for w in written:
+        for post, created_at in w.posts:
+            post.created_at = created_at
+            posts.append(post)
+        if w.revision is not None:
+            first, first_at = w.posts[0]
+            edited_at = first_at + timedelta(minutes=5)
+            first.edited_at = edited_at
+            w.revision.created_at, w.revision.replaced_at = first_at, edited_at
+            revisions.append(w.revision)
+        thread = w.thread
+        thread.created_at = w.started
+        thread.solved_at = w.solved_at
+        # view_count holds the days up to views_counted_through; later days are folded in by
+        # the first view after them, as for any thread.
+        thread.view_count = sum(
+            views for day, views in w.views.items() if day <= thread.views_counted_through
         )
-        first.edited_at = first.created_at + timedelta(minutes=5)
-        first.edit_count = 1
-        first.save(update_fields=["edited_at", "edit_count"])
-    ThreadViewDay.objects.bulk_create(
-        [
-            ThreadViewDay(
-                thread=thread,
-                day=(now - timedelta(days=d)).date(),
-                bucket=0,
-                views=rng.randint(5, 120),
-            )
-            for d in range(rng.randint(1, 10))
+        threads.append(thread)
+        view_days += [
+            ThreadViewDay(thread=thread, day=day, bucket=0, views=views)
+            for day, views in w.views.items()
         ]
-    )
-    services.refresh_thread_counters(thread)
+    Post.objects.bulk_update(posts, ["created_at", "edited_at"])
+    PostRevision.objects.bulk_update(revisions, ["created_at", "replaced_at"])
+    Thread.objects.bulk_update(threads, ["created_at", "solved_at", "view_count"])
+    ThreadViewDay.objects.bulk_create(view_days)
+    for thread in threads:
+        services.refresh_thread_counters(thread)
 
 
-def seed() -> list[tuple[str, str]]:
-    """Create or complete the demo forum. Returns logins worth showing (moderators)."""
+def seed(topics: dict[str, Topic]) -> None:
+    """Write the demo threads that are missing into the given published topics (by slug)."""
     rng = random.Random(2026)  # the same demo every time
     now = timezone.now()
-    topics = _topics()
+    written = []
     for slug, threads in THREADS.items():
-        topic = topics[slug]
+        topic = topics.get(slug)
+        if topic is None:
+            continue
         for title, kind, author_local, bodies in threads:
             author = _employee(author_local)
-            if author is not None:
-                _thread(topic, title, kind, author, bodies, rng, now)
+            if author is not None and not Thread.objects.filter(topic=topic, title=title).exists():
+                written.append(_thread(topic, title, kind, author, bodies, rng, now))
+    _backdate(written)
     for topic in topics.values():
         services.refresh_topic_counters(topic)
-    logins = []
-    for topic in topics.values():
-        if topic.moderator_id:
-            logins.append((topic.moderator.email, f"moderator: {topic.name}"))
-    return logins

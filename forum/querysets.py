@@ -57,7 +57,7 @@ class TopicTree:
     every value the tree shows, so they key its cached fragment (forum_tags.topic_tree)
     and a cache hit builds no Topic objects: building the 69 topics of the benchmark's
     tree through django-mptt's from_db took 1.7 of the home page's 4.4 ms (F32 in
-    docs/benchmarks.md)."""
+    bench/results/history.md)."""
 
     def __init__(self, rows: list[tuple]) -> None:
         self.rows = rows
@@ -132,7 +132,7 @@ def topic_ancestors(topic: Topic) -> list[Topic]:
 
 # The reads of the busiest pages (a topic's threads, a thread and its posts) are plain SQL
 # built once per process from the models' columns: compiling them through the ORM cost
-# 2.5-3 ms of CPU each per page (docs/benchmarks.md, F10), more than PostgreSQL spends
+# 2.5-3 ms of CPU each per page (bench/results/history.md, F10), more than PostgreSQL spends
 # running them. Rows become model objects through accounts.querysets' row helpers (`build`
 # is Model.from_db without __init__'s per-field work); tests/forum/test_querysets.py checks
 # that each returns what the equivalent ORM queryset returns.
@@ -154,9 +154,10 @@ TOPIC_ORDER_BACKWARD = "pinned ASC, last_activity_at ASC, id ASC"
 def _topic_page_sql(limit: int, backward: bool = False) -> tuple[str, list[list[str]]]:
     # The page size is written into the statement, not passed: with LIMIT a parameter,
     # PostgreSQL's generic plan is costed for an unknown limit and never wins, so every
-    # execution was planned anew (2 ms of planning against 1 ms of execution, docs/benchmarks.md
-    # F20). The OFFSET stays a parameter: the connection runs prepared statements on their
-    # generic plan (plan_cache_mode in the settings, F33), whatever the offset.
+    # execution was planned anew (2 ms of planning against 1 ms of execution,
+    # bench/results/history.md F20). The OFFSET stays a parameter: the connection runs
+    # prepared statements on their generic plan (plan_cache_mode in the settings, F33),
+    # whatever the offset.
     # backward=True counts the OFFSET from the topic's oldest thread (the same index read
     # backwards); the outer ORDER BY puts the page back in the listing's order (F30).
     thread_fields, thread_select = select_columns(Thread, "t", THREAD_ROW_FIELDS)
@@ -183,7 +184,7 @@ class ThreadPage(Sequence[Thread]):
     """A page of a topic's threads (threads_for_topic_page), built into Thread objects only
     when it is first iterated or indexed. `rows` are the rows as read: every value the page
     can show, the viewer's read marks included, so they key the page's cached fragment
-    (forum_tags.thread_rows) and a cache hit builds no objects (F21 in docs/benchmarks.md)."""
+    (forum_tags.thread_rows) and a cache hit builds no objects (F21 in bench/results/history.md)."""
 
     def __init__(self, rows: list[tuple], groups: list[list[str]], topic: Topic) -> None:
         self.rows = rows
@@ -224,7 +225,7 @@ def threads_for_topic_page(
     A page in the older half of the topic is read from its oldest thread (by
     `topic.thread_count`, which the write path keeps exact): OFFSET steps over every index
     entry before the page, so the last page of a 16,700-thread topic stepped over 16,700
-    instead of none (F30 in docs/benchmarks.md)."""
+    instead of none (F30 in bench/results/history.md)."""
     count = topic.thread_count
     backward = offset > count // 2 and offset < count
     if backward:
@@ -356,7 +357,7 @@ def thread_for_writing(pk: int, *, lock: bool = False) -> Thread | None:
     """One thread with its topic (None if there is none), without the views total a write
     does not show; with lock=True its row is locked (FOR UPDATE OF the thread alone) until
     the transaction ends. One prepared statement: the reply path's ORM reads cost more
-    Python than PostgreSQL spends on them (F28 in docs/benchmarks.md)."""
+    Python than PostgreSQL spends on them (F28 in bench/results/history.md)."""
     return _one_with_related(Thread, "topic", "id", pk, "FOR UPDATE OF o" if lock else "")
 
 
@@ -399,7 +400,7 @@ class PostPage(list):
     the rows they came from, which hold every value the page can show. The posts' authors
     (unit, county) and clarifications are attached by with_people(): the page of posts is a
     cached fragment keyed by the rows and the viewer's rights (forum_tags.post_list), and a
-    page served from it builds none of them (F25 in docs/benchmarks.md)."""
+    page served from it builds none of them (F25 in bench/results/history.md)."""
 
     def __init__(self, posts: list[Post], rows: list[tuple], groups: list[list[str]]) -> None:
         super().__init__(posts)

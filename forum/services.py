@@ -528,7 +528,7 @@ def _read_upsert(thread: Thread, employee: Employee, position: int) -> tuple[str
 # makes its commit not wait for the WAL to reach the disk (synchronous_commit is set for that
 # transaction alone). Every page view writes, and waiting for the flush doubled the
 # statement's time (0.325 -> 0.163 ms here, more on network storage; F31 in
-# docs/benchmarks.md). A crash can lose the last fraction of a second of views and read
+# bench/results/history.md). A crash can lose the last fraction of a second of views and read
 # marks, never a post: those commits flush, and each flush carries every earlier commit with
 # it. Inside a caller's transaction the caller's commit decides, so nothing is changed there.
 COUNTERS_COMMIT_LAZILY = "SELECT set_config('synchronous_commit', 'off', true)"

@@ -1,10 +1,15 @@
-"""Demo moderation data for `manage.py seed_demo`. Idempotent: running it twice changes nothing.
+"""Demo moderation data for `manage.py seed_demo`, and the order the demo is built in.
 
-`seed()` runs after accounts.demo and before forum.demo: it creates the back-offices with
-their experts. `seed_after_forum()` runs after forum.demo: a deputy moderator, open
-reports, clarified answers (one past its review date), a consultation with notes, and an
-escalation in every status (one overdue). Everything after the back-offices goes through
-moderation.services, so the audit log and the notifications are real.
+`seed()` runs after accounts.demo: it creates the back-offices with their experts
+(`set_back_office_members`), creates the topics as drafts and staffs and publishes them
+through moderation.services (one topic stays a draft), has forum.demo write the threads
+into them, and then opens the moderation cases on those threads through the services: a
+deputy moderator, open reports, clarified answers (one past its review date), a
+consultation with notes, and an escalation in every status (one overdue). So the audit
+log, the notifications and the guardian rights are the ones the product itself writes.
+
+Idempotent: back-offices and topics are keyed on name and slug, cases on their thread;
+running it twice changes nothing.
 """
 
 import datetime
@@ -14,22 +19,17 @@ from django.utils import timezone
 
 from accounts.demo import DOMAIN
 from accounts.models import Employee, Unit
+from forum import demo as forum_demo
 from forum.models import Post, Thread, Topic
 from moderation import services
-from moderation.models import (
-    BackOffice,
-    BackOfficeMembership,
-    ClarifiedAnswer,
-    Consultation,
-    Escalation,
-)
+from moderation.models import BackOffice, ClarifiedAnswer, Consultation, Escalation
 
-# Names as forum.demo staffs its topics with them.
+# (name, description, experts)
 BACK_OFFICES = [
     (
         "Baksystem arbeid og oppfølging",
         "Fageksperter på sykefraværsoppfølging og arbeidsrettet oppfølging.",
-        ["tor.haugen", "nina.solberg", "anne.strand"],
+        ["tor.haugen", "nina.solberg", "anne.strand", "mona.lie"],
     ),
     (
         "Baksystem ytelser",
@@ -39,7 +39,7 @@ BACK_OFFICES = [
     (
         "Baksystem hjelpemidler",
         "Spesialister fra hjelpemiddelsentralene.",
-        ["eva.holm", "trond.aas"],
+        ["eva.holm", "trond.aas", "siri.dahl"],
     ),
     (
         "Baksystem kontaktsenter",
@@ -47,6 +47,40 @@ BACK_OFFICES = [
         ["marte.fjeld", "knut.brekke"],
     ),
 ]
+
+# (slug, name, description, parent slug, moderator, back-office); parents come first.
+TOPICS = [
+    ("arbeid-og-oppfolging", "Arbeid og oppfølging",
+     "Oppfølging av sykmeldte og arbeidssøkere.", None,
+     "mona.lie", "Baksystem arbeid og oppfølging"),
+    ("sykefravaersoppfolging", "Sykefraværsoppfølging",
+     "Dialogmøter, aktivitetsplikt og samarbeid med arbeidsgivere og sykmeldere.",
+     "arbeid-og-oppfolging", "mona.lie", "Baksystem arbeid og oppfølging"),
+    ("arbeidsrettet-oppfolging", "Arbeidsrettet oppfølging",
+     "Oppfølgingsvedtak, tiltak og samarbeid med arbeidsgivere.",
+     "arbeid-og-oppfolging", "anne.strand", "Baksystem arbeid og oppfølging"),
+    ("ytelser", "Ytelser", "Regelverk og praksis for ytelsene.", None,
+     "per.moe", "Baksystem ytelser"),
+    ("arbeidsavklaringspenger", "Arbeidsavklaringspenger (AAP)",
+     "Vilkår, aktivitetsplan, meldekort og stans av AAP.", "ytelser",
+     "per.moe", "Baksystem ytelser"),
+    ("dagpenger", "Dagpenger", "Permittering, arbeidstid, reell arbeidssøker og utdanning.",
+     "ytelser", "ingrid.berg", "Baksystem ytelser"),
+    ("hjelpemidler", "Hjelpemidler og tilrettelegging",
+     "Hjelpemidler i hjem, arbeid og skole, og ideer til nye løsninger.", None,
+     "siri.dahl", "Baksystem hjelpemidler"),
+    ("hjelpemidler-i-hverdagen", "Hjelpemidler i hverdagen",
+     "Søknader, utlån, reparasjon og gjenbruk.", "hjelpemidler",
+     "siri.dahl", "Baksystem hjelpemidler"),
+    ("ideer-hjelpemidler", "Ideer til nye hjelpemidler",
+     "Hjelpemiddelsentralene deler ideer til innovasjon.", "hjelpemidler",
+     "trond.aas", "Baksystem hjelpemidler"),
+    ("kontaktsenter", "Kontaktsenteret",
+     "Samtaler, skriftlig dialog og rutiner i NAV Kontaktsenter.", None,
+     "jon.eriksen", "Baksystem kontaktsenter"),
+]  # fmt: skip
+DRAFT = ("ny-kommunestruktur", "Kommunesammenslåing (utkast)",
+         "Erfaringer fra sammenslåing av NAV-kontor. Ikke åpnet ennå.")  # fmt: skip
 
 # (thread title, reporter, post position, reason)
 REPORTS = [
@@ -141,32 +175,71 @@ def _post(thread: Thread, position: int) -> Post | None:
     return Post.objects.filter(thread=thread, position=position).first()
 
 
-def seed() -> list[tuple[str, str]]:
-    """Back-offices with their experts; the rest when the forum's demo threads exist."""
+def _back_offices(admin: Employee) -> dict[str, BackOffice]:
+    back_offices = {}
     for name, description, members in BACK_OFFICES:
         back_office, _created = BackOffice.objects.get_or_create(
             name=name, defaults={"description": description}
         )
-        for local in members:
-            expert = _employee(local)
-            if expert is not None:
-                BackOfficeMembership.objects.get_or_create(back_office=back_office, employee=expert)
-    logins = [(f"{local}@{DOMAIN}", "back-office expert") for local in ("lars.bakken", "hilde.vik")]
-    if Thread.objects.exists():
-        logins += seed_after_forum()
-    return logins
+        experts = [e for e in map(_employee, members) if e is not None]
+        services.set_back_office_members(back_office, members=experts, by=admin)
+        back_offices[name] = back_office
+    return back_offices
 
 
-def seed_after_forum() -> list[tuple[str, str]]:
-    """Reports, clarified answers, a consultation and escalations on the forum's demo threads.
+def _topics(admin: Employee, back_offices: dict[str, BackOffice]) -> dict[str, Topic]:
+    """The demo topics, staffed and published through the services (a new topic is a draft
+    until then); a topic someone has staffed or published already is left as it is."""
+    topics: dict[str, Topic] = {}
+    for position, (slug, name, description, parent, moderator, back_office) in enumerate(TOPICS):
+        topic = Topic.objects.filter(slug=slug).first()
+        if topic is None:
+            topic = Topic.objects.create(
+                slug=slug,
+                name=name,
+                description=description,
+                parent=topics.get(parent),
+                position=position,
+            )
+        if topic.moderator_id is None and (moderator := _employee(moderator)) is not None:
+            topic = services.staff_topic(
+                topic, by=admin, moderator=moderator, back_office=back_offices[back_office]
+            )
+        if not topic.is_published and topic.moderator_id:
+            topic = services.publish_topic(topic, by=admin)
+        topics[slug] = topic
+    slug, name, description = DRAFT
+    if not Topic.objects.filter(slug=slug).exists():
+        Topic.objects.create(slug=slug, name=name, description=description, position=99)
+    return topics
 
-    Runs after forum.demo. Skips whatever is already there, so it is safe to run again.
-    """
+
+def seed() -> list[tuple[str, str]]:
+    """Back-offices, topics, the forum's threads and the moderation cases (see the module
+    docstring). Returns (e-mail, role) pairs worth showing as logins."""
     admin = _employee("admin")
-    if admin is None:
+    if admin is None:  # accounts.demo has not run
         return []
-    services.sync_topic_permissions(Topic.objects.all())
+    topics = _topics(admin, _back_offices(admin))
+    forum_demo.seed({slug: t for slug, t in topics.items() if t.is_published})
+    _cases(admin)
+    logins = [(f"{local}@{DOMAIN}", "back-office expert") for local in ("lars.bakken", "hilde.vik")]
+    logins += [
+        (topic.moderator.email, f"moderator: {topic.name}")
+        for topic in Topic.objects.filter(slug__in=topics)
+        .select_related("moderator")
+        .order_by("tree_id", "lft")
+        if topic.moderator_id
+    ]
+    return logins + [
+        (f"{local}@{DOMAIN}", "department contact")
+        for local in ("kontakt.ytelse", "kontakt.jus", "kontakt.arbeid")
+    ]
 
+
+def _cases(admin: Employee) -> None:
+    """Reports, clarified answers, a consultation and escalations on the demo threads; a
+    case that is already there is skipped."""
     contact_centre = Topic.objects.filter(slug="kontaktsenter").first()
     deputy = _employee("marte.fjeld")
     if (
@@ -243,7 +316,3 @@ def seed_after_forum() -> list[tuple[str, str]]:
             services.answer_escalation(escalation, by=contact, body=ANSWER)
         if status == Escalation.Status.CLOSED:
             services.set_escalation_status(escalation, by=contact, status="closed")
-    return [
-        (f"{local}@{DOMAIN}", "department contact")
-        for local in ("kontakt.ytelse", "kontakt.jus", "kontakt.arbeid")
-    ]

@@ -195,7 +195,7 @@ def moderation_queue(user: Employee) -> Queue:
 
 
 # Written out once as SQL: the same query built through the ORM cost ~10 ms of Python on
-# every page (docs/benchmarks.md, F3). Table and codename names are this project's.
+# every page (bench/results/history.md, F3). Table and codename names are this project's.
 _MY_TOPICS_CTE = """
 my_topics AS (
   SELECT g.object_pk::bigint AS topic_id
@@ -225,7 +225,7 @@ NAVIGATION_SQL = f"WITH {_MY_TOPICS_CTE} {_COUNTS_SELECT}"
 _COUNT_NAMES = ("unread", "moderates", "reports", "contact", "inbox")
 # The header's counts and the user's topic grants (moderation.permissions) as the columns
 # of one row: every page that checks a topic right shows the header too. Read on their own
-# (rights_and_counts, F26 in docs/benchmarks.md) or carried by another page's one-row read
+# (rights_and_counts, F26 in bench/results/history.md) or carried by another page's one-row read
 # (forum.querysets.thread_for_page joins VIEWER_JOIN, F29). The grants come as an array of
 # "pk codename" strings, the counts from a lateral subquery.
 VIEWER_COLUMNS = f"""

@@ -81,7 +81,7 @@ def _clarification(post):
 def _digest(shown) -> str:
     """A fragment key's digest of everything the fragment shows. Pickled rather than repr'd:
     a page of posts' values with their bodies took 0.35 ms through repr and 0.02 ms through
-    pickle (F27 in docs/benchmarks.md). Different values always pickle differently; equal
+    pickle (F27 in bench/results/history.md). Different values always pickle differently; equal
     values may pickle differently (shared objects are written once), which costs a cache
     miss, never a stale hit. Anything that does not pickle falls back to repr."""
     try:

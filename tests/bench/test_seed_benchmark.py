@@ -1,11 +1,12 @@
-"""seed_benchmark gives consistent, deterministic data (at 2,000 posts)."""
+"""bench/seed.py gives consistent, deterministic data (at 2,000 posts)."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import County, Employee, Unit
-from forum import benchdata
+from bench import seed as seed_script
+from bench import seeding
+from bench.seeding import bulk
 from forum.markdown import render_markdown
 from forum.models import Post, Thread, Topic
 from moderation.models import BackOfficeMembership, ClarifiedAnswer, Escalation
@@ -13,6 +14,10 @@ from moderation.models import BackOfficeMembership, ClarifiedAnswer, Escalation
 pytestmark = pytest.mark.django_db(transaction=True)
 
 N_POSTS = 2000
+
+
+def quiet(_message: str) -> None:
+    pass
 
 
 def scalar(sql: str) -> object:
@@ -23,9 +28,9 @@ def scalar(sql: str) -> object:
 
 @pytest.fixture
 def seeded():
-    foreign_keys = benchdata._foreign_keys(["forum_post", "forum_thread", "forum_threadviewday"])
-    indexes = benchdata._secondary_indexes(["forum_post", "forum_thread"])
-    call_command("seed_benchmark", posts=N_POSTS, flush=True, no_vacuum=True, stdout=None)
+    foreign_keys = bulk.foreign_keys(["forum_post", "forum_thread", "forum_threadviewday"])
+    indexes = bulk.secondary_indexes(["forum_post", "forum_thread"])
+    seed_script.run(posts=N_POSTS, flush=True, no_vacuum=True, log=quiet)
     return foreign_keys, indexes
 
 
@@ -95,7 +100,7 @@ def test_topic_counters_equal_the_rows(seeded):
 
 def test_the_largest_threads_are_giants_and_ids_follow_time(seeded):
     lengths = list(Thread.objects.order_by("-post_count").values_list("post_count", flat=True))
-    assert lengths[0] == round(N_POSTS * benchdata.GIANT_SHARES[0])
+    assert lengths[0] == round(N_POSTS * seeding.GIANT_SHARES[0])
     assert lengths[3] < lengths[2]
     assert not scalar(
         """SELECT COUNT(*) FROM (
@@ -134,10 +139,10 @@ def test_answered_escalations_point_at_department_answers(seeded):
 
 def test_keys_indexes_and_search_vectors_are_back(seeded):
     foreign_keys, indexes = seeded
-    assert benchdata._foreign_keys(["forum_post", "forum_thread", "forum_threadviewday"]) == (
+    assert bulk.foreign_keys(["forum_post", "forum_thread", "forum_threadviewday"]) == (
         foreign_keys
     )
-    assert benchdata._secondary_indexes(["forum_post", "forum_thread"]) == indexes
+    assert bulk.secondary_indexes(["forum_post", "forum_thread"]) == indexes
     has_vector = scalar(
         """SELECT COUNT(*) FROM information_schema.columns
            WHERE table_name = 'forum_post' AND column_name = 'search_vector'"""
@@ -149,18 +154,16 @@ def test_keys_indexes_and_search_vectors_are_back(seeded):
 
 
 def test_same_seed_same_data(seeded):
-    first = benchdata.data_checksums()
-    call_command("seed_benchmark", posts=N_POSTS, flush=True, no_vacuum=True, stdout=None)
-    assert benchdata.data_checksums() == first
-    call_command("seed_benchmark", posts=N_POSTS, seed=7, flush=True, no_vacuum=True, stdout=None)
-    assert benchdata.data_checksums()["posts"] != first["posts"]
+    first = seeding.data_checksums()
+    seed_script.run(posts=N_POSTS, flush=True, no_vacuum=True, log=quiet)
+    assert seeding.data_checksums() == first
+    seed_script.run(posts=N_POSTS, seed=7, flush=True, no_vacuum=True, log=quiet)
+    assert seeding.data_checksums()["posts"] != first["posts"]
 
 
 def test_refuses_a_database_that_is_not_empty(seeded):
-    from django.core.management.base import CommandError
-
-    with pytest.raises(CommandError, match="not empty"):
-        call_command("seed_benchmark", posts=10, stdout=None)
+    with pytest.raises(seed_script.SeedError, match="not empty"):
+        seed_script.run(posts=10, log=quiet)
 
 
 def test_the_forums_own_recount_changes_nothing(seeded):
@@ -178,3 +181,27 @@ def test_the_forums_own_recount_changes_nothing(seeded):
         before = (topic.thread_count, topic.post_count, topic.last_activity_at)
         after = services.refresh_topic_counters(topic)
         assert (after.thread_count, after.post_count, after.last_activity_at) == before
+
+
+def test_guardian_rights_follow_the_topics_staffing(seeded):
+    from guardian.shortcuts import get_users_with_perms
+
+    for topic in Topic.objects.all():
+        wanted: dict[int, set[str]] = {}
+        for moderator_id in (topic.moderator_id, topic.deputy_moderator_id):
+            if moderator_id:
+                wanted.setdefault(moderator_id, set()).update(
+                    {"moderate_topic", "view_consultation"}
+                )
+        for member_id in BackOfficeMembership.objects.filter(
+            back_office_id=topic.back_office_id
+        ).values_list("employee_id", flat=True):
+            wanted.setdefault(member_id, set()).add("view_consultation")
+        granted = get_users_with_perms(topic, attach_perms=True, with_group_users=False)
+        assert {user.pk: set(perms) for user, perms in granted.items()} == wanted
+
+
+def test_the_script_leaves_a_seeded_database_alone(seeded):
+    checksums = seeding.data_checksums()
+    assert seed_script.main(["--posts", "10", "--if-empty"]) == 0
+    assert seeding.data_checksums() == checksums
