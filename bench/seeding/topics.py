@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from accounts.models import Unit
 from bench.seeding.common import START
 from bench.seeding.text import Generator, topic_slug
 from forum.models import Topic
-from moderation import services as moderation_services
 from moderation.models import AuditEntry, BackOffice, BackOfficeMembership
 
 PUBLISH = AuditEntry.Action.PUBLISH_TOPIC
@@ -125,8 +123,8 @@ TOPIC_TREE: list[tuple[str, list[str]]] = [
 def create_topics(gen: Generator, org: dict) -> tuple[list[Topic], dict[int, list[int]]]:
     """9 groups and 60 topics, each staffed (moderator, deputy, back-office of 3 besides the
     moderator) and published. Created through the ORM so django-mptt sets the tree fields;
-    the staffing is written as columns and memberships, the single source of truth, and
-    the guardian rows are derived from it (`_derive_grants`).
+    the staffing is written as columns and memberships, the single source of truth, from
+    which PostgreSQL's triggers derive the guardian rows (moderation migration 0005).
     Returns (leaf topics, back-office members by topic id)."""
     rng = gen.rng
     staff_pool = org["by_kind"][Unit.Kind.SPECIALIST_UNIT] + org["by_kind"][Unit.Kind.LOCAL_OFFICE]
@@ -170,7 +168,6 @@ def create_topics(gen: Generator, org: dict) -> tuple[list[Topic], dict[int, lis
         AuditEntry(actor_id=1, action=PUBLISH, topic=t, target=t.name, created_at=published)
         for t in created
     )
-    _derive_grants(created)  # TEMPORARY (issue 12): see _derive_grants
     return leaves, members_by_topic
 
 
@@ -188,15 +185,3 @@ def _published_topic(
         parent=parent, position=position, published_at=published, **shown, **staffing
     )
 
-
-def _derive_grants(topics: Iterable[Topic]) -> None:
-    """TEMPORARY (issue 12): derive the guardian rows of these topics from their staffing.
-
-    The coordinator deletes this function and its one call above once the database derives
-    guardian rows from the topics' staffing columns and back-office memberships itself (a
-    trigger, helper H6). Until then moderation.services.sync_topic_permissions is the one
-    place that derives them; when it is gone this does nothing.
-    """
-    sync = getattr(moderation_services, "sync_topic_permissions", None)
-    if sync is not None:
-        sync(topics)

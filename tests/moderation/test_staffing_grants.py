@@ -16,7 +16,6 @@ from guardian.shortcuts import get_objects_for_user, get_perms
 
 from accounts import demo as accounts_demo
 from accounts.models import Employee
-from forum import demo as forum_demo
 from forum.models import Topic
 from moderation import demo, services
 from moderation.models import BackOffice, BackOfficeMembership
@@ -271,8 +270,6 @@ def test_without_the_permission_rows_staffing_is_refused_clearly(
 def test_the_demo_seeding_leaves_guardian_answering_what_staffing_says(db, settings):
     settings.FORUM_POST_INTERVAL_SECONDS = 0
     accounts_demo.seed()
-    demo.seed()
-    forum_demo.seed()
-    demo.seed_after_forum()
+    demo.seed()  # staffs and publishes the topics, writes the threads, opens the cases
     assert BackOffice.objects.exists() and Topic.objects.filter(moderator__isnull=False).exists()
     assert_rights_follow_staffing()
