@@ -7,13 +7,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 TEST_WORKERS ?= 2
+# Two database roles (least privilege, scripts/db_roles.sql): the owner runs migrations and the
+# test suite (it creates and empties test databases); the web server runs as the application
+# role, which has only SELECT/INSERT/UPDATE/DELETE.
 DB_ENV = export DATABASE_URL="$$($(PY) scripts/ensure_db.py)";
+OWNER_DB_ENV = export DATABASE_URL="$$($(PY) scripts/ensure_db.py --owner)";
 
 .PHONY: run test setup venv db browser messages lint check serve bench clean
 
 run: setup  ## set up, load demo data and serve on http://127.0.0.1:$(PORT)
+	@($(OWNER_DB_ENV) DEBUG=1 $(PY) manage.py migrate --noinput)
 	@$(DB_ENV) export DEBUG=1; \
-	$(PY) manage.py migrate --noinput; \
 	$(PY) manage.py seed_demo; \
 	echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"; \
 	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -21,8 +25,8 @@ run: setup  ## set up, load demo data and serve on http://127.0.0.1:$(PORT)
 test: setup browser  ## set up, then lint, migration check and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	@$(DB_ENV) export DEBUG=1; $(PY) manage.py makemigrations --check --dry-run
-	@$(DB_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	@$(OWNER_DB_ENV) export DEBUG=1; $(PY) manage.py makemigrations --check --dry-run
+	@$(OWNER_DB_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 setup: venv messages
 
@@ -62,7 +66,8 @@ BENCH_DATABASE_URL ?=
 BENCH_DB_NAME ?= erf_bench
 BENCH_POSTS ?= 1000000
 BENCH_ARGS ?=
-BENCH_DB_ENV = export DATABASE_URL="$$($(if $(BENCH_DATABASE_URL),DATABASE_URL=$(BENCH_DATABASE_URL),unset DATABASE_URL; DB_NAME=$(BENCH_DB_NAME)) $(PY) scripts/ensure_db.py)";
+# The benchmark seeds, vacuums and drops indexes: it runs as the database's owner.
+BENCH_DB_ENV = export DATABASE_URL="$$($(if $(BENCH_DATABASE_URL),DATABASE_URL=$(BENCH_DATABASE_URL),unset DATABASE_URL; DB_NAME=$(BENCH_DB_NAME)) $(PY) scripts/ensure_db.py --owner)";
 
 bench: setup  ## seed the benchmark database if empty, then measure every page that matters
 	@command -v $${WRK:-wrk} >/dev/null || { \

@@ -4,6 +4,11 @@ Order: DATABASE_URL when set (must answer); else the local server on 127.0.0.1:5
 (creating the `erfaringsforum` database if missing); else a private cluster under
 var/postgres started with the PostgreSQL binaries found on the machine. Where none of
 these works it stops with one sentence saying what to install.
+
+On the local server and the private cluster it also sets up the two roles of
+scripts/db_roles.sql (least privilege): it prints the application role's URL, or with
+`--owner` the owner's, which runs migrations and the test suite. With DATABASE_URL set the
+roles are yours to make; `--owner` then prints DATABASE_OWNER_URL when set.
 """
 
 import glob
@@ -15,10 +20,14 @@ import time
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("DB_NAME", "erfaringsforum")
-LOCAL_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+LOCAL_SERVER = "postgres://postgres@127.0.0.1:5432"
+OWNER_ROLE = os.environ.get("DB_OWNER_ROLE", "erfaringsforum_owner")
+APP_ROLE = os.environ.get("DB_APP_ROLE", "erfaringsforum_app")
+ROLES_SQL = ROOT / "scripts" / "db_roles.sql"
 PRIVATE_DIR = ROOT / "var" / "postgres"
 PRIVATE_PORT = 54329
 
@@ -42,6 +51,52 @@ def ensure_database(server_conninfo: str, name: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _roles_sql(conn: psycopg.Connection, name: str) -> tuple[str, str]:
+    """scripts/db_roles.sql with its placeholders filled in: (server part, database part)."""
+    values = {
+        "owner": sql.Identifier(OWNER_ROLE).as_string(conn),
+        "app": sql.Identifier(APP_ROLE).as_string(conn),
+        "db": sql.Identifier(name).as_string(conn),
+        # inside the file's own quotes: role names are plain identifiers, checked below
+        "owner_literal": OWNER_ROLE,
+        "app_literal": APP_ROLE,
+    }
+    text = ROLES_SQL.read_text()
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    server, _marker, database = text.partition("-- ==== in the database ====")
+    return server, database
+
+
+def ensure_roles(server_conninfo: str, database_conninfo: str, name: str) -> None:
+    """Apply scripts/db_roles.sql to the database (idempotent), and give the owner the test
+    databases an earlier run left behind, so the test suite (run as the owner) may drop them."""
+    for role in (OWNER_ROLE, APP_ROLE):
+        if not role.replace("_", "").isalnum():
+            fail(f"role names are letters, digits and underscores: {role!r}")
+    with psycopg.connect(server_conninfo, autocommit=True, connect_timeout=3) as conn:
+        server_part, database_part = _roles_sql(conn, name)
+        conn.execute(server_part)
+        stale = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s AND datdba <> %s::regrole",
+            [f"test\\_{name}%", OWNER_ROLE],
+        ).fetchall()
+        for (test_db,) in stale:
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                    sql.Identifier(test_db), sql.Identifier(OWNER_ROLE)
+                )
+            )
+    with psycopg.connect(database_conninfo, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(database_part)
+
+
+def role_url(url: str, role: str) -> str:
+    """The same server and database, signed in as `role` (trust or peer authentication)."""
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://{role}@{rest.split('@', 1)[1]}"
 
 
 def pg_bin(name: str) -> str | None:
@@ -111,17 +166,24 @@ def private_cluster() -> str:
 
 
 def main() -> None:
+    owner = "--owner" in sys.argv[1:]
     url = os.environ.get("DATABASE_URL")
     if url:
+        if owner:
+            url = os.environ.get("DATABASE_OWNER_URL") or url
         if not answers(url):
             fail(f"DATABASE_URL is set but its database does not answer: {url}")
         print(url)
         return
-    if answers("postgres://postgres@127.0.0.1:5432/postgres"):
-        ensure_database("postgres://postgres@127.0.0.1:5432/postgres", DB_NAME)
-        print(LOCAL_URL)
-        return
-    print(private_cluster())
+    if answers(f"{LOCAL_SERVER}/postgres"):
+        ensure_database(f"{LOCAL_SERVER}/postgres", DB_NAME)
+        url = f"{LOCAL_SERVER}/{DB_NAME}"
+        ensure_roles(f"{LOCAL_SERVER}/postgres", url, DB_NAME)
+    else:
+        url = private_cluster()
+        server = url.replace(f"/{DB_NAME}?", "/postgres?", 1)
+        ensure_roles(server, url, DB_NAME)
+    print(role_url(url, OWNER_ROLE if owner else APP_ROLE))
 
 
 if __name__ == "__main__":
