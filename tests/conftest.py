@@ -8,7 +8,15 @@ from django.test import Client
 
 from accounts.models import County, Employee, Unit
 
-BAD_INPUT_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bad-input"
+# ../shared/data/bad-input from the project root; a git worktree sits one level deeper.
+BAD_INPUT_DIR = next(
+    (
+        parent / "shared" / "data" / "bad-input"
+        for parent in Path(__file__).resolve().parents[1:]
+        if (parent / "shared" / "data" / "bad-input").is_dir()
+    ),
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "bad-input",
+)
 PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
 
