@@ -9,7 +9,6 @@ from tests.search.conftest import add_post, clarify
 
 # The search tests' corpus fixtures, shared here.
 staff = search_fixtures.staff
-make_topic = search_fixtures.make_topic
 make_thread = search_fixtures.make_thread
 topic = search_fixtures.topic
 
