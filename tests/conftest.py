@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import County, Employee, Unit
 from forum.models import Post, Thread, Topic
@@ -37,6 +37,13 @@ def bad_input_lines(name: str) -> list[str]:
         pytest.skip(f"bad-input corpus {path} is absent on this machine")
     lines = path.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def english_messages():
+    """Service messages are matched in English; pages keep their own language negotiation.
+    Made autouse by the conftests whose tests match messages."""
+    with translation.override("en"):
+        yield
 
 
 def client_for(user) -> Client:

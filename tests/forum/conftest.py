@@ -2,18 +2,12 @@
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from forum import services
 from forum.models import Thread, Topic
-from tests.conftest import client_for
+from tests.conftest import client_for, english_messages
 
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    # Service messages are matched in English; pages keep their own language negotiation.
-    with translation.override("en"):
-        yield
+_english_messages = pytest.fixture(autouse=True, name="_english_messages")(english_messages)
 
 
 @pytest.fixture(autouse=True)

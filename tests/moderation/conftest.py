@@ -7,19 +7,14 @@ moderation, not about the forum's write path.
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
 from forum.models import Post, Thread, Topic
-from tests.conftest import add_post
+from tests.conftest import add_post, english_messages
 
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    # Service messages are matched in English; pages keep their own language negotiation.
-    with translation.override("en"):
-        yield
+_english_messages = pytest.fixture(autouse=True, name="_english_messages")(english_messages)
 
 
 @pytest.fixture
