@@ -7,18 +7,24 @@ employee, and the header's one counting query (moderation.querysets.navigation_c
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Thread
 from moderation import services
 from moderation.models import ClarifiedAnswer, Escalation, Notification, Report
-from tests.conftest import client_for
 from tests.moderation.conftest import make_post
 
 BASE = 3  # session, employee, header counts
 # A page that checks a topic right reads the header's counts with the rights (F26).
 WITH_RIGHTS = BASE - 1
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
