@@ -146,6 +146,7 @@ def make_topic(db, admin_user, make_employee, make_back_office):
 
     Without `moderator`/`back_office` the topic gets ``make_topic.staff`` (made on first
     use); `staffed=False` leaves it without any staff (it must then stay a draft).
+    `publish=` is the moderation tests' spelling of `published=`.
     """
     staff = DefaultStaff(make_employee, make_back_office)
 
@@ -154,6 +155,7 @@ def make_topic(db, admin_user, make_employee, make_back_office):
         *,
         parent: Topic | None = None,
         published: bool = True,
+        publish: bool | None = None,
         staffed: bool = True,
         moderator=_DEFAULT,
         back_office=_DEFAULT,
@@ -175,7 +177,7 @@ def make_topic(db, admin_user, make_employee, make_back_office):
                 back_office=staff["back_office"] if back_office is _DEFAULT else back_office,
                 deputy_moderator=deputy,
             )
-        if published:
+        if published if publish is None else publish:
             topic = moderation_services.publish_topic(topic, by=admin_user)
         return topic
 

@@ -141,7 +141,7 @@ def test_permission_matrix(world, role, name, target, method, data, expected):
 def test_a_post_in_an_unpublished_topic_is_404_for_an_outsider(
     make_topic, make_thread, moderator_a, back_office_a, moderator_b, author
 ):
-    draft = make_topic(moderator=moderator_a, back_office=back_office_a, published=False)
+    draft = make_topic(moderator=moderator_a, back_office=back_office_a, publish=False)
     thread = make_thread(draft, author)
     client = Client()
     client.force_login(moderator_b)

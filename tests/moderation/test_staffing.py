@@ -181,7 +181,7 @@ def test_the_deputy_cannot_be_the_moderator(topic_a, moderator_a, back_office_a,
 
 
 def test_an_unpublished_topic_may_be_unstaffed(make_topic, moderator_a, back_office_a, admin_user):
-    topic = make_topic(moderator=moderator_a, back_office=back_office_a, published=False)
+    topic = make_topic(moderator=moderator_a, back_office=back_office_a, publish=False)
     services.staff_topic(topic, by=admin_user, moderator=None, back_office=None)
     permissions.forget_cached_perms(moderator_a)
     assert not permissions.can_moderate(moderator_a, topic)
