@@ -160,7 +160,9 @@ DOM_PROBLEMS = """() => {
 
 
 def test_hostile_posts_run_no_script(page, topic, employee):
-    lines = bad_input_lines("markdown-xss-payloads.txt") + bad_input_lines("blns.txt")
+    # The XSS corpus whole and every tenth naughty string: the corpora line by line run in
+    # process in tests/forum/test_bad_input.py; here a browser proves nothing runs.
+    lines = bad_input_lines("markdown-xss-payloads.txt") + bad_input_lines("blns.txt")[::10]
     thread = services.start_thread(
         topic, author=employee, title=lines[0][:150], body=lines[0], kind="discussion"
     )

@@ -9,7 +9,7 @@ from tests.moderation.conftest import *  # noqa: F403  (the moderation fixtures)
 def test_admin_staffs_and_publishes_a_topic(
     page, admin_user, make_topic, moderator_a, back_office_a, expert
 ):
-    draft = make_topic("Nytt tema om dagpenger", publish=False)
+    draft = make_topic("Nytt tema om dagpenger", staffed=False, published=False)
     login(page, admin_user)
     page.goto("/admin/forum/topic/")
     assert_accessible(page)

@@ -1,14 +1,8 @@
 """Search as an employee uses it: header box, filters in the URL, back button, suggestions."""
 
 from tests.browser.conftest import assert_accessible, login
-from tests.search import conftest as search_fixtures
+from tests.search.conftest import *  # noqa: F403  (the search fixtures)
 from tests.search.conftest import add_post, clarify
-
-# The search tests' corpus fixtures, shared here.
-staff = search_fixtures.staff
-make_topic = search_fixtures.make_topic
-make_thread = search_fixtures.make_thread
-topic = search_fixtures.topic
 
 
 def test_search_from_the_header_then_filter_by_topic_and_go_back(

@@ -4,14 +4,8 @@ from django.utils import timezone
 
 from forum.models import Thread
 from tests.browser.conftest import assert_accessible, login
-from tests.search import conftest as search_fixtures
+from tests.search.conftest import *  # noqa: F403  (the search fixtures)
 from tests.search.conftest import add_post, clarify
-
-# The search tests' corpus fixtures, shared here.
-staff = search_fixtures.staff
-make_topic = search_fixtures.make_topic
-make_thread = search_fixtures.make_thread
-topic = search_fixtures.topic
 
 
 def test_similar_threads_are_offered_while_typing_a_new_title(

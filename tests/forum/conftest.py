@@ -1,23 +1,13 @@
-"""Forum fixtures: a staffed, published topic tree with a moderator and a back-office."""
-
-import itertools
+"""Forum fixtures: the default staffed topic, its staff, threads and clients."""
 
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
 
 from forum import services
 from forum.models import Thread, Topic
-from moderation.models import BackOffice, BackOfficeMembership
+from tests.conftest import client_for, english_messages
 
-_slugs = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    # Service messages are matched in English; pages keep their own language negotiation.
-    with translation.override("en"):
-        yield
+_english_messages = pytest.fixture(autouse=True, name="_english_messages")(english_messages)
 
 
 @pytest.fixture(autouse=True)
@@ -27,46 +17,9 @@ def _no_rate_limit(settings):
     settings.FORUM_THREADS_PER_DAY = 1000
 
 
-def grant_staff_rights(topic: Topic) -> None:
-    """Give the topic's staff their object permissions, as moderation's staffing does."""
-    try:
-        from moderation.services import sync_topic_permissions
-    except ImportError:  # staffing rights not wired yet: roles come from the topic row
-        return
-    sync_topic_permissions([topic])
-
-
-@pytest.fixture
-def make_topic(make_employee):
-    staff: dict[str, object] = {}
-
-    def make(name: str = "Sykefraværsoppfølging", *, published: bool = True, parent=None):
-        if not staff:
-            staff["moderator"] = make_employee("Mona Moderator")
-            expert = make_employee("Erik Ekspert")
-            back_office = BackOffice.objects.create(name=f"Baksystem {next(_slugs)}")
-            BackOfficeMembership.objects.create(back_office=back_office, employee=expert)
-            staff["back_office"] = back_office
-            staff["expert"] = expert
-        topic = Topic.objects.create(
-            name=name,
-            slug=f"tema-{next(_slugs)}",
-            description=f"Erfaringer om {name.lower()}.",
-            parent=parent,
-            moderator=staff["moderator"],
-            back_office=staff["back_office"],
-            published_at=timezone.now() if published else None,
-        )
-        grant_staff_rights(topic)
-        return topic
-
-    make.staff = staff
-    return make
-
-
 @pytest.fixture
 def topic(make_topic) -> Topic:
-    return make_topic()
+    return make_topic("Sykefraværsoppfølging")
 
 
 @pytest.fixture
@@ -89,32 +42,31 @@ def other_employee(make_employee):
     return make_employee("Ola Hansen")
 
 
+OPENING_POSTS = {
+    Thread.Kind.DISCUSSION: (
+        "Hvordan følger dere opp sykmeldte etter åtte uker?",
+        "Vi lurer på hvordan **andre kontor** gjør aktivitetsplikten.",
+    ),
+    Thread.Kind.QUESTION: (
+        "Gjelder unntaket for graderte sykmeldinger?",
+        "Hva sier regelverket?",
+    ),
+}
+
+
+def start_thread(topic: Topic, author, kind: str) -> Thread:
+    title, body = OPENING_POSTS[kind]
+    return services.start_thread(topic, author=author, title=title, body=body, kind=kind)
+
+
 @pytest.fixture
 def thread(topic, employee) -> Thread:
-    return services.start_thread(
-        topic,
-        author=employee,
-        title="Hvordan følger dere opp sykmeldte etter åtte uker?",
-        body="Vi lurer på hvordan **andre kontor** gjør aktivitetsplikten.",
-        kind=Thread.Kind.DISCUSSION,
-    )
+    return start_thread(topic, employee, Thread.Kind.DISCUSSION)
 
 
 @pytest.fixture
 def question(topic, employee) -> Thread:
-    return services.start_thread(
-        topic,
-        author=employee,
-        title="Gjelder unntaket for graderte sykmeldinger?",
-        body="Hva sier regelverket?",
-        kind=Thread.Kind.QUESTION,
-    )
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return start_thread(topic, employee, Thread.Kind.QUESTION)
 
 
 @pytest.fixture

@@ -1,69 +1,20 @@
-"""Staffed topics, threads and posts for the moderation tests.
+"""Two staffed topics, their staff, threads and posts for the moderation tests.
 
-Topics are staffed and published through moderation.services, so the guardian rights
-follow staffing exactly as in production. Threads and posts are plain rows: these tests
-are about moderation, not about the forum's write path.
+Topics come from tests/conftest.py's make_topic (staffed and published through
+moderation.services). Threads and posts are plain rows: these tests are about
+moderation, not about the forum's write path.
 """
-
-import itertools
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
 from forum.models import Post, Thread, Topic
-from moderation import services
-from moderation.models import BackOffice, BackOfficeMembership
+from tests.conftest import add_post, english_messages
 
-_n = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    # Service messages are matched in English; pages keep their own language negotiation.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def make_back_office(db):
-    def make(*members, name: str | None = None) -> BackOffice:
-        back_office = BackOffice.objects.create(name=name or f"Baksystem {next(_n)}")
-        for member in members:
-            BackOfficeMembership.objects.create(back_office=back_office, employee=member)
-        return back_office
-
-    return make
-
-
-@pytest.fixture
-def make_topic(db, admin_user):
-    def make(
-        name: str | None = None,
-        *,
-        moderator=None,
-        back_office=None,
-        deputy=None,
-        publish: bool = True,
-        parent: Topic | None = None,
-    ) -> Topic:
-        n = next(_n)
-        topic = Topic.objects.create(name=name or f"Tema {n}", slug=f"tema-{n}", parent=parent)
-        if moderator is not None or back_office is not None:
-            topic = services.staff_topic(
-                topic,
-                by=admin_user,
-                moderator=moderator,
-                back_office=back_office,
-                deputy_moderator=deputy,
-            )
-        if publish:
-            topic = services.publish_topic(topic, by=admin_user)
-        return topic
-
-    return make
+_english_messages = pytest.fixture(autouse=True, name="_english_messages")(english_messages)
 
 
 @pytest.fixture
@@ -77,38 +28,24 @@ def make_thread(db):
 
 
 def make_post(thread: Thread, author, body: str = "Et innlegg.", **fields) -> Post:
-    position = thread.posts.count() + 1
-    post = Post.objects.create(
-        thread=thread,
-        position=position,
-        author=author,
-        body_md=body,
-        body_html=f"<p>{body}</p>",
-        renderer_version=1,
-        **fields,
-    )
-    Thread.objects.filter(pk=thread.pk).update(post_count=position, reply_count=position - 1)
-    return post
+    return add_post(thread, body, author=author, **fields)
 
 
-@pytest.fixture
-def moderator_a(make_employee):
-    return make_employee("Mona Moderator")
+def employee_named(name: str):
+    """A fixture giving a new employee of this name."""
+
+    @pytest.fixture
+    def fixture(make_employee):
+        return make_employee(name)
+
+    return fixture
 
 
-@pytest.fixture
-def moderator_b(make_employee):
-    return make_employee("Per Moderator")
-
-
-@pytest.fixture
-def expert(make_employee):
-    return make_employee("Lars Ekspert")
-
-
-@pytest.fixture
-def expert_b(make_employee):
-    return make_employee("Hilde Ekspert")
+moderator_a = employee_named("Mona Moderator")
+moderator_b = employee_named("Per Moderator")
+expert = employee_named("Lars Ekspert")
+expert_b = employee_named("Hilde Ekspert")
+author = employee_named("Ola Forfatter")
 
 
 @pytest.fixture
@@ -129,11 +66,6 @@ def topic_a(make_topic, moderator_a, back_office_a):
 @pytest.fixture
 def topic_b(make_topic, moderator_b, back_office_b):
     return make_topic("Hjelpemidler", moderator=moderator_b, back_office=back_office_b)
-
-
-@pytest.fixture
-def author(make_employee):
-    return make_employee("Ola Forfatter")
 
 
 @pytest.fixture

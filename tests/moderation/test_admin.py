@@ -15,7 +15,7 @@ def admin_client(admin_user) -> Client:
 
 
 def test_the_topic_list_shows_staffing_and_state(topic_a, make_topic, admin_user):
-    make_topic("Uten bemanning", publish=False)
+    make_topic("Uten bemanning", staffed=False, published=False)
     response = admin_client(admin_user).get(reverse("admin:forum_topic_changelist"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -23,7 +23,7 @@ def test_the_topic_list_shows_staffing_and_state(topic_a, make_topic, admin_user
 
 
 def test_the_publish_action_refuses_an_unstaffed_topic_with_a_clear_message(make_topic, admin_user):
-    draft = make_topic("Uten bemanning", publish=False)
+    draft = make_topic("Uten bemanning", staffed=False, published=False)
     response = admin_client(admin_user).post(
         reverse("admin:forum_topic_changelist"),
         {"action": "publish_topics", "_selected_action": [draft.pk]},
@@ -38,7 +38,7 @@ def test_the_publish_action_refuses_an_unstaffed_topic_with_a_clear_message(make
 def test_the_admin_staffs_and_publishes_a_topic(
     make_topic, moderator_a, back_office_a, admin_user, expert
 ):
-    draft = make_topic("Nytt tema", publish=False)
+    draft = make_topic("Nytt tema", staffed=False, published=False)
     client = admin_client(admin_user)
     response = client.post(
         reverse("admin:forum_topic_change", args=[draft.pk]),

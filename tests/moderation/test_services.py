@@ -134,7 +134,7 @@ def test_moving_a_thread_to_a_published_topic(thread_a, topic_a, topic_b, modera
 
 
 def test_a_thread_cannot_move_to_an_unpublished_topic(thread_a, make_topic, moderator_a):
-    draft = make_topic(publish=False)
+    draft = make_topic(staffed=False, published=False)
     with pytest.raises(ValidationError, match="published topic"):
         services.move_thread(thread_a, by=moderator_a, to_topic=draft)
 

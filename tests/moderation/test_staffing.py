@@ -19,7 +19,7 @@ def check_deferred_now() -> None:
 
 
 def test_an_unstaffed_topic_cannot_be_published_by_the_service(make_topic, admin_user):
-    topic = make_topic("Tomt tema", publish=False)
+    topic = make_topic("Tomt tema", staffed=False, published=False)
     with pytest.raises(ValidationError) as exc:
         services.publish_topic(topic, by=admin_user)
     message = str(exc.value)
@@ -33,7 +33,7 @@ def test_publishing_names_a_back_office_with_only_the_moderator(
     make_topic, make_back_office, moderator_a, admin_user
 ):
     lonely = make_back_office(moderator_a)
-    topic = make_topic(publish=False)
+    topic = make_topic(staffed=False, published=False)
     Topic.objects.filter(pk=topic.pk).update(moderator=moderator_a, back_office=lonely)
     with pytest.raises(ValidationError, match="no member other than the moderator"):
         services.publish_topic(topic, by=admin_user)
@@ -46,7 +46,7 @@ def test_a_staffed_topic_is_published_with_an_audit_entry(topic_a, admin_user):
 
 
 def test_the_database_refuses_a_raw_update_publishing_an_unstaffed_topic(make_topic):
-    topic = make_topic(publish=False)
+    topic = make_topic(staffed=False, published=False)
     with pytest.raises(IntegrityError), transaction.atomic():
         Topic.objects.filter(pk=topic.pk).update(published_at=timezone.now())
 

@@ -1,10 +1,7 @@
-"""A small Norwegian forum for the search tests, made directly with the ORM.
-
-Topics are published by setting the staffing columns (moderator, back-office with a member
-besides the moderator), which is what the database's publishing gate checks.
+"""A small Norwegian forum for the search tests: topics from tests/conftest.py's make_topic,
+threads and posts as plain rows (these tests are about reading, not the forum's write path).
 """
 
-import itertools
 from datetime import timedelta
 
 import pytest
@@ -12,59 +9,19 @@ from django.utils import timezone
 
 from accounts.models import County, Unit
 from forum.models import Post, Thread, Topic
-from moderation.models import BackOffice, BackOfficeMembership, ClarifiedAnswer
-
-_n = itertools.count(1)
-
-
-@pytest.fixture
-def staff(make_employee):
-    moderator = make_employee("Mona Moderator")
-    expert = make_employee("Erik Ekspert")
-    back_office = BackOffice.objects.create(name=f"Søk-baksystem {next(_n)}")
-    BackOfficeMembership.objects.create(back_office=back_office, employee=moderator)
-    BackOfficeMembership.objects.create(back_office=back_office, employee=expert)
-    return moderator, back_office
+from moderation.models import ClarifiedAnswer
+from tests.conftest import add_post
 
 
 @pytest.fixture
-def make_topic(staff):
-    moderator, back_office = staff
-
-    def make(name: str | None = None, *, parent: Topic | None = None, published: bool = True):
-        n = next(_n)
-        return Topic.objects.create(
-            name=name or f"Tema {n}",
-            slug=f"sok-tema-{n}",
-            parent=parent,
-            moderator=moderator,
-            back_office=back_office,
-            published_at=timezone.now() if published else None,
-        )
-
-    return make
+def staff(make_topic):
+    """(moderator, back-office) of the topics make_topic staffs by default."""
+    return make_topic.staff["moderator"], make_topic.staff["back_office"]
 
 
 @pytest.fixture
 def topic(make_topic) -> Topic:
     return make_topic("Sykefravær")
-
-
-def add_post(thread: Thread, body: str, *, author=None, hidden: bool = False, **fields) -> Post:
-    position = thread.posts.count() + 1
-    if hidden:
-        fields.update(hidden_at=timezone.now(), hidden_by=thread.topic.moderator)
-    post = Post.objects.create(
-        thread=thread,
-        position=position,
-        author=author or thread.author,
-        body_md=body,
-        body_html=f"<p>{body}</p>",
-        renderer_version=1,
-        **fields,
-    )
-    Thread.objects.filter(pk=thread.pk).update(post_count=position, reply_count=position - 1)
-    return post
 
 
 @pytest.fixture

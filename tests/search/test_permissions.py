@@ -7,6 +7,7 @@ from django.utils import timezone
 from forum.search.engine import Filters, search_threads, similar_threads
 from forum.search.parsing import parse_query, parse_title
 from moderation.models import Consultation, InternalNote
+from tests.conftest import client_for
 from tests.search.conftest import add_post
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +19,12 @@ def search(query: str):
 
 @pytest.fixture
 def superuser_client(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
+    return client_for(admin_user)
 
 
 @pytest.fixture
 def everyone(employee_client, superuser_client, staff):
-    moderator_client = Client()
-    moderator_client.force_login(staff[0])
-    return [employee_client, superuser_client, moderator_client]
+    return [employee_client, superuser_client, client_for(staff[0])]
 
 
 def assert_nobody_finds(clients, query: str, secret: str) -> None:
