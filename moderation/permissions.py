@@ -24,9 +24,11 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Employee
 from accounts.permissions import is_admin, is_department_contact
@@ -276,3 +278,29 @@ def can_view_escalation_register(user: User) -> bool:
 def check_can_view_escalation_register(user: User) -> None:
     if not can_view_escalation_register(user):
         raise PermissionDenied(_("The escalation register is for moderators and departments."))
+
+
+# =============================================================================================
+# The moderation pages' rules and lists (H5 of issue 12): what the pages offer and which
+# topics' rows a moderator reads. Kept apart from the roles above so that each can change
+# on its own.
+
+
+def topics_moderated_by(user: User) -> QuerySet[Topic]:
+    """The topics the user may moderate, unordered, as a queryset the lists filter by.
+
+    The same answer as `can_moderate` for every topic: admins (``is_staff``) and
+    superusers get every topic; anyone else the topics on which django-guardian grants
+    them ``moderate_topic``, by a user grant or a group grant, read through guardian's
+    public `get_objects_for_user` (global permissions are not topic rights, so they are
+    ignored). Anonymous and inactive users get none. No query until evaluated.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Topic.objects.none()
+    if is_admin(user):
+        return Topic.objects.all()
+    # The codename alone with klass: guardian then takes the content type from ContentType's
+    # own per-process cache (an "app.codename" string costs a query per process).
+    return get_objects_for_user(
+        user, MODERATE_TOPIC, klass=Topic, accept_global_perms=False, with_superuser=True
+    )

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
-    BigIntegerField,
     Count,
     Exists,
     F,
@@ -22,9 +21,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from guardian.models import UserObjectPermission
 
 from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP, is_admin
@@ -50,31 +48,16 @@ OPEN_STATUSES = (Escalation.Status.RECEIVED, Escalation.Status.IN_PROGRESS)
 # scoping
 
 
-def _granted_topic_ids(user_ref, codename: str) -> QuerySet:
-    """Topic ids on which the user holds a guardian permission (a subquery)."""
-    return (
-        UserObjectPermission.objects.filter(
-            user=user_ref,
-            permission__codename=codename,
-            content_type=ContentType.objects.get_for_model(Topic),
-        )
-        .annotate(topic_id=Cast("object_pk", BigIntegerField()))
-        .values("topic_id")
-    )
-
-
 def moderated_topics(user: Employee) -> QuerySet[Topic]:
     """The topics the user moderates (every topic for admins), in tree order."""
-    topics = Topic.objects.order_by("tree_id", "lft")
-    if is_admin(user):
-        return topics
-    return topics.filter(pk__in=_granted_topic_ids(user, permissions.MODERATE_TOPIC))
+    return permissions.topics_moderated_by(user).order_by("tree_id", "lft")
 
 
 def _in_my_topics(user: Employee, path: str) -> Q:
+    """Rows whose topic (at `path`) the user moderates; no condition at all for admins."""
     if is_admin(user):
         return Q()
-    return Q(**{f"{path}__in": _granted_topic_ids(user, permissions.MODERATE_TOPIC)})
+    return Q(**{f"{path}__in": permissions.topics_moderated_by(user).values("pk")})
 
 
 def review_overdue(clarified: ClarifiedAnswer, today: datetime.date | None = None) -> bool:
@@ -418,8 +401,7 @@ def audit_entries(user: Employee, *, action: str = "", topic_id: int | None = No
     """The audit log the user may read, newest first: all for admins, their topics' entries
     for moderators. Filter by action and topic."""
     entries = AuditEntry.objects.select_related("actor", "topic").order_by("-created_at", "-id")
-    if not is_admin(user):
-        entries = entries.filter(topic_id__in=_granted_topic_ids(user, permissions.MODERATE_TOPIC))
+    entries = entries.filter(_in_my_topics(user, "topic_id"))
     if action:
         entries = entries.filter(action=action)
     if topic_id:
