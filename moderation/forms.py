@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
-from moderation.models import Escalation
+from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post
+from moderation.models import ClarifiedAnswer, Escalation
 
 
 def _text(label, *, required: bool, max_length: int, rows: int = 3, help_text: str = ""):
@@ -73,6 +73,16 @@ class EditPostForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "ds-input"}),
     )
 
+    def __init__(self, *args, post: Post, **kwargs):
+        # The thread's title is edited through its first post, and only there.
+        first = post.position == 1
+        kwargs.setdefault(
+            "initial", {"body": post.body_md, "title": post.thread.title if first else ""}
+        )
+        super().__init__(*args, **kwargs)
+        if not first:
+            del self.fields["title"]
+
 
 class ClarifyForm(forms.Form):
     legal_reference = forms.CharField(
@@ -88,6 +98,14 @@ class ClarifyForm(forms.Form):
         help_text=_("When the answer must be checked again, because rules change."),
         widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}),
     )
+
+    def __init__(self, *args, clarified: ClarifiedAnswer | None = None, **kwargs):
+        if clarified is not None:
+            kwargs.setdefault(
+                "initial",
+                {"legal_reference": clarified.legal_reference, "review_by": clarified.review_by},
+            )
+        super().__init__(*args, **kwargs)
 
     def clean_review_by(self) -> datetime.date | None:
         value = self.cleaned_data.get("review_by")

@@ -33,6 +33,7 @@ from guardian.shortcuts import get_objects_for_user
 from accounts.models import Employee
 from accounts.permissions import is_admin, is_department_contact
 from forum.models import Post, Thread, Topic
+from moderation.models import Consultation, Escalation, Report
 
 User = Employee | AnonymousUser
 
@@ -304,3 +305,37 @@ def topics_moderated_by(user: User) -> QuerySet[Topic]:
     return get_objects_for_user(
         user, MODERATE_TOPIC, klass=Topic, accept_global_perms=False, with_superuser=True
     )
+
+
+def check_can_dismiss_report(user: User, report: Report) -> None:
+    """Dismissing a report is moderating the reported post's topic: 403 for anyone else.
+    Needs ``report.post.thread.topic`` loaded."""
+    check_can_moderate(user, report.post.thread.topic)
+
+
+def check_can_open_consultation(user: User, topic: Topic) -> None:
+    """Outside the topic's staff a consultation stays invisible (404); a back-office member
+    sees it but only a moderator opens one (403)."""
+    check_can_view_consultation(user, topic)
+    if not can_open_consultation(user, topic):
+        raise PermissionDenied(_("Only the topic's moderators can open a consultation."))
+
+
+def check_can_add_internal_note(
+    user: User, topic: Topic, consultation: Consultation | None
+) -> None:
+    """A note goes into the thread's open consultation, written by the topic's staff; with
+    no consultation, or outside the staff, there is nothing to write to (404)."""
+    check_can_view_consultation(user, topic)
+    if consultation is None:
+        raise Http404
+
+
+def can_change_escalation_status(user: User, escalation: Escalation) -> bool:
+    """The status form is offered to those who handle the escalation until it is closed."""
+    return can_handle_escalation(user, escalation) and escalation.status != Escalation.Status.CLOSED
+
+
+def can_answer_escalation(user: User, escalation: Escalation) -> bool:
+    """The answer form is offered to those who handle the escalation while it is open."""
+    return can_handle_escalation(user, escalation) and escalation.is_open

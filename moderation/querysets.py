@@ -466,3 +466,16 @@ def post_for_action(pk: int) -> Post:
 
 def thread_for_action(pk: int) -> Thread:
     return Thread.objects.select_related("topic").get(pk=pk)
+
+
+def report_for_action(pk: int) -> Report:
+    return Report.objects.select_related("post__thread__topic").get(pk=pk)
+
+
+def consultation_of(thread: Thread) -> Consultation | None:
+    """The thread's consultation, if one was opened (at most one per thread)."""
+    return Consultation.objects.filter(thread=thread).first()
+
+
+def clarified_answer_of(post: Post) -> ClarifiedAnswer | None:
+    return ClarifiedAnswer.objects.filter(post=post).first()

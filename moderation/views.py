@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from forum.models import Post, Thread
 from forum.permissions import check_view_thread
 from moderation import forms, permissions, services
 from moderation import querysets as q
-from moderation.models import AuditEntry, ClarifiedAnswer, Consultation, Escalation, Report
+from moderation.models import AuditEntry, Escalation, Report
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -53,7 +54,7 @@ def _get_thread(request: HttpRequest, pk: int) -> Thread:
     return thread
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
+def _apply_errors(form: Form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -61,22 +62,60 @@ def _apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _action_page(
+def _error_text(form: Form) -> str:
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+Page = Callable[[Form, int], HttpResponse]
+
+
+def form_action(
+    request: HttpRequest,
+    form: Form,
+    *,
+    perform: Callable[[dict], object],
+    redirect_to: str | Callable[[object], str],
+    success: str = "",
+    page: Page | None = None,
+) -> HttpResponse:
+    """The one shape of every moderation action behind a form, after the view's scoped
+    lookup and ``check_*``: a valid POST runs the service (`perform` with the cleaned data),
+    says `success` and redirects to `redirect_to` (or to what it makes of the service's
+    result). A refusal, by the form or by the service's ValidationError, shows the
+    action's page again with the text kept and status 400 (`page(form, status)`); an action
+    without a page of its own (a button on another page, `redirect_to` a URL) redirects
+    with the refusal as a message instead. A GET shows the page."""
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = perform(form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if success:
+                    messages.success(request, success)
+                return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+        if page is None:
+            messages.error(request, _error_text(form))
+            return redirect(redirect_to)
+        return page(form, 400)
+    return page(form, 200)
+
+
+def _action_form_page(
     request: HttpRequest,
     *,
-    form,
     heading: str,
     submit: str,
-    back_url: str,
     intro: str = "",
     post: Post | None = None,
     thread: Thread | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "moderation/action_form.html",
-        {
+) -> Page:
+    """The plain page of a post or thread action (moderation/action_form.html)."""
+    back_url = _post_url(post) if post is not None else _thread_url(thread)
+
+    def page(form: Form, status: int) -> HttpResponse:
+        context = {
             "form": form,
             "heading": heading,
             "submit": submit,
@@ -84,31 +123,10 @@ def _action_page(
             "back_url": back_url,
             "post": post,
             "thread": thread,
-        },
-        status=status,
-    )
+        }
+        return render(request, "moderation/action_form.html", context, status=status)
 
-
-def _run_form_action(
-    request: HttpRequest,
-    *,
-    form,
-    perform: Callable[[dict], object],
-    success: str,
-    redirect_to: str,
-    page: dict,
-) -> HttpResponse:
-    """POST: validate, run the service, redirect; a refusal shows the form (text kept)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(redirect_to)
-    status = 400 if request.method == "POST" else 200
-    return _action_page(request, form=form, status=status, **page)
+    return page
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,39 +194,36 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def report_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post(request, pk)
     permissions.check_can_report(request.user, post)
-    form = forms.ReportForm(request.POST or None)
-    return _run_form_action(
+    return form_action(
         request,
-        form=form,
+        forms.ReportForm(request.POST or None),
         perform=lambda data: services.report_post(
             post, reporter=request.user, reason=data["reason"]
         ),
         success=_("Thank you. The moderator will look at the post."),
         redirect_to=_post_url(post),
-        page={
-            "heading": _("Report a post"),
-            "submit": _("Send report"),
-            "back_url": _post_url(post),
-            "post": post,
-        },
+        page=_action_form_page(
+            request, heading=_("Report a post"), submit=_("Send report"), post=post
+        ),
     )
 
 
 @require_POST
 def dismiss_report(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        report = Report.objects.select_related("post__thread__topic").get(pk=pk)
+        report = q.report_for_action(pk)
     except Report.DoesNotExist as exc:
         raise Http404 from exc
-    permissions.check_can_moderate(request.user, report.post.thread.topic)
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.dismiss_report(report, by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The report was dismissed."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    return redirect("moderation:queue")
+    permissions.check_can_dismiss_report(request.user, report)
+    return form_action(
+        request,
+        forms.ReasonForm(request.POST),
+        perform=lambda data: services.dismiss_report(
+            report, by=request.user, reason=data["reason"]
+        ),
+        success=_("The report was dismissed."),
+        redirect_to=reverse("moderation:queue"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,20 +234,19 @@ def dismiss_report(request: HttpRequest, pk: int) -> HttpResponse:
 def hide_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post(request, pk)
     permissions.check_can_moderate(request.user, post.thread.topic)
-    form = forms.RequiredReasonForm(request.POST or None)
-    return _run_form_action(
+    return form_action(
         request,
-        form=form,
+        forms.RequiredReasonForm(request.POST or None),
         perform=lambda data: services.hide_post(post, by=request.user, reason=data["reason"]),
         success=_("The post is hidden. The author has been told."),
         redirect_to=_post_url(post),
-        page={
-            "heading": _("Hide post"),
-            "submit": _("Hide post"),
-            "intro": _("The post is kept and can be restored."),
-            "back_url": _post_url(post),
-            "post": post,
-        },
+        page=_action_form_page(
+            request,
+            heading=_("Hide post"),
+            submit=_("Hide post"),
+            intro=_("The post is kept and can be restored."),
+            post=post,
+        ),
     )
 
 
@@ -240,19 +254,15 @@ def hide_post(request: HttpRequest, pk: int) -> HttpResponse:
 def unhide_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post(request, pk)
     permissions.check_can_moderate(request.user, post.thread.topic)
-    form = forms.ReasonForm(request.POST or None)
-    return _run_form_action(
+    return form_action(
         request,
-        form=form,
+        forms.ReasonForm(request.POST or None),
         perform=lambda data: services.unhide_post(post, by=request.user, reason=data["reason"]),
         success=_("The post is shown again."),
         redirect_to=_post_url(post),
-        page={
-            "heading": _("Restore hidden post"),
-            "submit": _("Restore post"),
-            "back_url": _post_url(post),
-            "post": post,
-        },
+        page=_action_form_page(
+            request, heading=_("Restore hidden post"), submit=_("Restore post"), post=post
+        ),
     )
 
 
@@ -260,13 +270,9 @@ def unhide_post(request: HttpRequest, pk: int) -> HttpResponse:
 def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post(request, pk)
     permissions.check_can_moderate(request.user, post.thread.topic)
-    initial = {"body": post.body_md, "title": post.thread.title if post.position == 1 else ""}
-    form = forms.EditPostForm(request.POST or None, initial=initial)
-    if post.position != 1:
-        del form.fields["title"]
-    return _run_form_action(
+    return form_action(
         request,
-        form=form,
+        forms.EditPostForm(request.POST or None, post=post),
         perform=lambda data: services.edit_post_as_moderator(
             post,
             by=request.user,
@@ -276,12 +282,9 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=_("The post is edited. The earlier version is kept and the author has been told."),
         redirect_to=_post_url(post),
-        page={
-            "heading": _("Edit post as moderator"),
-            "submit": _("Save"),
-            "back_url": _post_url(post),
-            "post": post,
-        },
+        page=_action_form_page(
+            request, heading=_("Edit post as moderator"), submit=_("Save"), post=post
+        ),
     )
 
 
@@ -289,16 +292,9 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
 def clarify_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post(request, pk)
     permissions.check_can_clarify(request.user, post.thread.topic)
-    clarified = ClarifiedAnswer.objects.filter(post=post).first()
-    initial = (
-        {"legal_reference": clarified.legal_reference, "review_by": clarified.review_by}
-        if clarified
-        else {}
-    )
-    form = forms.ClarifyForm(request.POST or None, initial=initial)
-    return _run_form_action(
+    return form_action(
         request,
-        form=form,
+        forms.ClarifyForm(request.POST or None, clarified=q.clarified_answer_of(post)),
         perform=lambda data: services.clarify_post(
             post,
             by=request.user,
@@ -307,13 +303,13 @@ def clarify_post(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=_("The post is marked as a clarified answer."),
         redirect_to=_post_url(post),
-        page={
-            "heading": _("Mark as clarified answer"),
-            "submit": _("Mark as clarified"),
-            "intro": _("Readers see who clarified the answer and when."),
-            "back_url": _post_url(post),
-            "post": post,
-        },
+        page=_action_form_page(
+            request,
+            heading=_("Mark as clarified answer"),
+            submit=_("Mark as clarified"),
+            intro=_("Readers see who clarified the answer and when."),
+            post=post,
+        ),
     )
 
 
@@ -321,19 +317,15 @@ def clarify_post(request: HttpRequest, pk: int) -> HttpResponse:
 def unclarify_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = _get_post(request, pk)
     permissions.check_can_clarify(request.user, post.thread.topic)
-    form = forms.ReasonForm(request.POST or None)
-    return _run_form_action(
+    return form_action(
         request,
-        form=form,
+        forms.ReasonForm(request.POST or None),
         perform=lambda data: services.unclarify_post(post, by=request.user, reason=data["reason"]),
         success=_("The post is no longer marked as clarified."),
         redirect_to=_post_url(post),
-        page={
-            "heading": _("Remove clarified mark"),
-            "submit": _("Remove mark"),
-            "back_url": _post_url(post),
-            "post": post,
-        },
+        page=_action_form_page(
+            request, heading=_("Remove clarified mark"), submit=_("Remove mark"), post=post
+        ),
     )
 
 
@@ -356,18 +348,20 @@ def thread_tools(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _thread_flag_view(service, success: str):
+def _thread_flag_view(service: Callable[..., Thread], success: str):
+    """Lock, unlock, pin, unpin: a button on the thread tools with an optional reason."""
+
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         thread = _get_thread(request, pk)
         permissions.check_can_moderate(request.user, thread.topic)
-        form = forms.ReasonForm(request.POST)
-        if form.is_valid():
-            service(thread, by=request.user, reason=form.cleaned_data["reason"])
-            messages.success(request, success)
-        else:
-            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(_thread_url(thread))
+        return form_action(
+            request,
+            forms.ReasonForm(request.POST),
+            perform=lambda data: service(thread, by=request.user, reason=data["reason"]),
+            success=success,
+            redirect_to=_thread_url(thread),
+        )
 
     return view
 
@@ -382,21 +376,17 @@ unpin_thread = _thread_flag_view(services.unpin_thread, _("The thread is no long
 def move_thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _get_thread(request, pk)
     permissions.check_can_moderate(request.user, thread.topic)
-    form = forms.MoveThreadForm(request.POST or None, topics=q.move_targets(thread))
-    return _run_form_action(
+    return form_action(
         request,
-        form=form,
+        forms.MoveThreadForm(request.POST or None, topics=q.move_targets(thread)),
         perform=lambda data: services.move_thread(
             thread, by=request.user, to_topic=data["to_topic"], reason=data["reason"]
         ),
         success=_("The thread is moved. The author has been told."),
         redirect_to=_thread_url(thread),
-        page={
-            "heading": _("Move thread"),
-            "submit": _("Move thread"),
-            "back_url": _thread_url(thread),
-            "thread": thread,
-        },
+        page=_action_form_page(
+            request, heading=_("Move thread"), submit=_("Move thread"), thread=thread
+        ),
     )
 
 
@@ -408,39 +398,35 @@ def move_thread(request: HttpRequest, pk: int) -> HttpResponse:
 def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _get_thread(request, pk)
     permissions.check_can_view_consultation(request.user, thread.topic)
-    current = Consultation.objects.filter(thread=thread).first()
-    form = forms.NoteForm(request.POST or None)
+    current = q.consultation_of(thread)
     if request.method == "POST":
-        if current is None:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.add_internal_note(
-                    current, author=request.user, body=form.cleaned_data["body"]
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                return redirect("moderation:consultation", pk=thread.pk)
-    return render(
-        request,
-        "moderation/consultation.html",
-        {
+        permissions.check_can_add_internal_note(request.user, thread.topic, current)
+
+    def page(form: Form, status: int) -> HttpResponse:
+        context = {
             "thread": thread,
             "consultation": current,
             "notes": q.consultation_notes(current) if current else [],
             "form": form,
             "can_open": permissions.can_open_consultation(request.user, thread.topic),
-        },
-        status=400 if request.method == "POST" else 200,
+        }
+        return render(request, "moderation/consultation.html", context, status=status)
+
+    return form_action(
+        request,
+        forms.NoteForm(request.POST or None),
+        perform=lambda data: services.add_internal_note(
+            current, author=request.user, body=data["body"]
+        ),
+        redirect_to=reverse("moderation:consultation", kwargs={"pk": thread.pk}),
+        page=page,
     )
 
 
 @require_POST
 def open_consultation(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _get_thread(request, pk)
-    permissions.check_can_view_consultation(request.user, thread.topic)
-    permissions.check_can_moderate(request.user, thread.topic)
+    permissions.check_can_open_consultation(request.user, thread.topic)
     services.open_consultation(thread, by=request.user)
     return redirect("moderation:consultation", pk=thread.pk)
 
@@ -453,36 +439,29 @@ def open_consultation(request: HttpRequest, pk: int) -> HttpResponse:
 def escalate_thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _get_thread(request, pk)
     permissions.check_can_escalate(request.user, thread)
-    form = forms.EscalationForm(
-        request.POST or None,
-        departments=q.departments(),
-        initial={"submission_key": uuid.uuid4()},
-    )
-    result = {}
 
-    def perform(data: dict) -> None:
-        result["escalation"] = services.escalate_thread(
+    def page(form: Form, status: int) -> HttpResponse:
+        context = {"thread": thread, "form": form}
+        return render(request, "moderation/escalate.html", context, status=status)
+
+    return form_action(
+        request,
+        forms.EscalationForm(
+            request.POST or None,
+            departments=q.departments(),
+            initial={"submission_key": uuid.uuid4()},
+        ),
+        perform=lambda data: services.escalate_thread(
             thread,
             by=request.user,
             department=data["department"],
             category=data["category"],
             summary=data["summary"],
             submission_key=data["submission_key"],
-        )
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The thread is escalated to the department."))
-            return redirect(result["escalation"].get_absolute_url())
-    return render(
-        request,
-        "moderation/escalate.html",
-        {"thread": thread, "form": form},
-        status=400 if request.method == "POST" else 200,
+        ),
+        success=_("The thread is escalated to the department."),
+        redirect_to=lambda escalation: escalation.get_absolute_url(),
+        page=page,
     )
 
 
@@ -502,15 +481,14 @@ def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _escalation_page(
     request: HttpRequest, escalation: Escalation, *, status_form=None, answer_form=None, code=200
 ) -> HttpResponse:
-    can_handle = permissions.can_handle_escalation(request.user, escalation)
     q.with_overdue([escalation])
     return render(
         request,
         "moderation/escalation_detail.html",
         {
             "escalation": escalation,
-            "can_handle": can_handle and escalation.status != Escalation.Status.CLOSED,
-            "can_answer": can_handle and escalation.is_open,
+            "can_handle": permissions.can_change_escalation_status(request.user, escalation),
+            "can_answer": permissions.can_answer_escalation(request.user, escalation),
             "status_form": status_form or forms.EscalationStatusForm(),
             "answer_form": answer_form
             or forms.EscalationAnswerForm(initial={"submission_key": uuid.uuid4()}),
@@ -523,42 +501,39 @@ def _escalation_page(
 def escalation_status(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _get_escalation(pk)
     permissions.check_can_handle_escalation(request.user, escalation)
-    form = forms.EscalationStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.set_escalation_status(
-                escalation,
-                by=request.user,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The status is changed."))
-            return redirect(escalation.get_absolute_url())
-    return _escalation_page(request, escalation, status_form=form, code=400)
+    return form_action(
+        request,
+        forms.EscalationStatusForm(request.POST),
+        perform=lambda data: services.set_escalation_status(
+            escalation, by=request.user, status=data["status"], reason=data["reason"]
+        ),
+        success=_("The status is changed."),
+        redirect_to=escalation.get_absolute_url(),
+        page=lambda form, status: _escalation_page(
+            request, escalation, status_form=form, code=status
+        ),
+    )
 
 
 @require_POST
 def escalation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = _get_escalation(pk)
     permissions.check_can_handle_escalation(request.user, escalation)
-    form = forms.EscalationAnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            services.answer_escalation(
-                escalation,
-                by=request.user,
-                body=form.cleaned_data["body"],
-                submission_key=form.cleaned_data["submission_key"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The answer is posted in the thread."))
-            return redirect(escalation.get_absolute_url())
-    return _escalation_page(request, escalation, answer_form=form, code=400)
+    return form_action(
+        request,
+        forms.EscalationAnswerForm(request.POST),
+        perform=lambda data: services.answer_escalation(
+            escalation,
+            by=request.user,
+            body=data["body"],
+            submission_key=data["submission_key"],
+        ),
+        success=_("The answer is posted in the thread."),
+        redirect_to=escalation.get_absolute_url(),
+        page=lambda form, status: _escalation_page(
+            request, escalation, answer_form=form, code=status
+        ),
+    )
 
 
 REGISTER_PAGE_SIZE = 50
