@@ -1,0 +1,163 @@
+"""Escalation of a thread to a department: the form, the detail page with the department's
+status and answer forms, the register and the department's inbox."""
+
+import uuid
+
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from erfaringsforum.pagination import page_number
+from moderation import forms, permissions, services
+from moderation import querysets as q
+from moderation.models import Escalation
+from moderation.views.base import GET_POST, form_action, visible_thread
+
+
+@GET_POST
+def escalate_thread(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = visible_thread(request, pk)
+    permissions.check_can_escalate(request.user, thread)
+
+    def page(form: Form, status: int) -> HttpResponse:
+        context = {"thread": thread, "form": form}
+        return render(request, "moderation/escalate.html", context, status=status)
+
+    return form_action(
+        request,
+        forms.EscalationForm(
+            request.POST or None,
+            departments=q.departments(),
+            initial={"submission_key": uuid.uuid4()},
+        ),
+        perform=lambda data: services.escalate_thread(
+            thread,
+            by=request.user,
+            department=data["department"],
+            category=data["category"],
+            summary=data["summary"],
+            submission_key=data["submission_key"],
+        ),
+        success=_("The thread is escalated to the department."),
+        redirect_to=lambda escalation: escalation.get_absolute_url(),
+        page=page,
+    )
+
+
+def _get_escalation(pk: int) -> Escalation:
+    try:
+        return q.escalation_for_detail(pk)
+    except Escalation.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _get_escalation(pk)
+    permissions.check_can_view_escalation(request.user, escalation)
+    return _escalation_page(request, escalation)
+
+
+def _escalation_page(
+    request: HttpRequest, escalation: Escalation, *, status_form=None, answer_form=None, code=200
+) -> HttpResponse:
+    q.with_overdue([escalation])
+    return render(
+        request,
+        "moderation/escalation_detail.html",
+        {
+            "escalation": escalation,
+            "can_handle": permissions.can_change_escalation_status(request.user, escalation),
+            "can_answer": permissions.can_answer_escalation(request.user, escalation),
+            "status_form": status_form or forms.EscalationStatusForm(),
+            "answer_form": answer_form
+            or forms.EscalationAnswerForm(initial={"submission_key": uuid.uuid4()}),
+        },
+        status=code,
+    )
+
+
+@require_POST
+def escalation_status(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _get_escalation(pk)
+    permissions.check_can_handle_escalation(request.user, escalation)
+    return form_action(
+        request,
+        forms.EscalationStatusForm(request.POST),
+        perform=lambda data: services.set_escalation_status(
+            escalation, by=request.user, status=data["status"], reason=data["reason"]
+        ),
+        success=_("The status is changed."),
+        redirect_to=escalation.get_absolute_url(),
+        page=lambda form, status: _escalation_page(
+            request, escalation, status_form=form, code=status
+        ),
+    )
+
+
+@require_POST
+def escalation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = _get_escalation(pk)
+    permissions.check_can_handle_escalation(request.user, escalation)
+    return form_action(
+        request,
+        forms.EscalationAnswerForm(request.POST),
+        perform=lambda data: services.answer_escalation(
+            escalation,
+            by=request.user,
+            body=data["body"],
+            submission_key=data["submission_key"],
+        ),
+        success=_("The answer is posted in the thread."),
+        redirect_to=escalation.get_absolute_url(),
+        page=lambda form, status: _escalation_page(
+            request, escalation, answer_form=form, code=status
+        ),
+    )
+
+
+REGISTER_PAGE_SIZE = 50
+
+
+def escalation_register(request: HttpRequest) -> HttpResponse:
+    """Every escalation by status, department and topic (summaries only, no notes)."""
+    permissions.check_can_view_escalation_register(request.user)
+    departments = list(q.departments().only("pk", "name"))
+    topics = list(q.topics_with_escalations())
+    form = forms.RegisterFilterForm(request.GET or None, departments=departments, topics=topics)
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {
+            "status": form.cleaned_data["status"],
+            "department_id": form.cleaned_data["department"],
+            "topic_id": form.cleaned_data["topic"],
+        }
+    paginator = Paginator(q.escalation_register(**filters), REGISTER_PAGE_SIZE)
+    number = page_number(request.GET.get("page"))
+    if number == -1 or number > paginator.num_pages:
+        number = paginator.num_pages
+    page = paginator.page(number)
+    base = request.GET.copy()
+    base.pop("page", None)
+    return render(
+        request,
+        "moderation/escalation_register.html",
+        {
+            "form": form,
+            "escalations": q.with_overdue(page.object_list),
+            "page": page.number,
+            "num_pages": paginator.num_pages,
+            "base_url": "?" + (base.urlencode() + "&" if base else ""),
+        },
+    )
+
+
+def escalation_inbox(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_view_escalation_inbox(request.user)
+    return render(
+        request,
+        "moderation/escalation_inbox.html",
+        {"escalations": q.with_overdue(q.escalation_inbox(request.user)[:200])},
+    )
