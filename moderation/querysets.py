@@ -409,6 +409,22 @@ def audit_entries(user: Employee, *, action: str = "", topic_id: int | None = No
     return entries
 
 
+AUDIT_PAGE_SIZE = 50
+
+
+def audit_log_page(
+    user: Employee, *, action: str = "", topic_id: int | None = None, number: int = 1
+) -> tuple[int, list[AuditEntry], bool]:
+    """Page `number` of the user's audit log (-1: the last page) as (the page's number, its
+    entries, whether an older page follows). One query; the last page counts first."""
+    entries = audit_entries(user, action=action, topic_id=topic_id)
+    if number == -1:
+        number = max(1, -(-entries.count() // AUDIT_PAGE_SIZE))
+    start = (number - 1) * AUDIT_PAGE_SIZE
+    rows = list(entries[start : start + AUDIT_PAGE_SIZE + 1])
+    return number, rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
+
+
 def escalation_register(
     *, status: str = "", department_id: int | None = None, topic_id: int | None = None
 ) -> QuerySet[Escalation]:

@@ -20,9 +20,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-AUDIT_PAGE_SIZE = 50
-
-
 def audit_log(request: HttpRequest) -> HttpResponse:
     permissions.check_can_view_audit_log(request.user)
     topics = list(q.moderated_topics(request.user).only("pk", "name"))
@@ -33,10 +30,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         action = form.cleaned_data["action"] or ""
         topic_id = form.cleaned_data["topic"]
-    number = page_number(request.GET.get("page"))
-    entries = q.audit_entries(request.user, action=action, topic_id=topic_id)
-    page = list(entries[(max(number, 1) - 1) * AUDIT_PAGE_SIZE : number * AUDIT_PAGE_SIZE + 1])
-    has_next = len(page) > AUDIT_PAGE_SIZE
+    number, entries, has_next = q.audit_log_page(
+        request.user,
+        action=action,
+        topic_id=topic_id,
+        number=page_number(request.GET.get("page")),
+    )
     base = request.GET.copy()
     base.pop("page", None)
     return render(
@@ -44,7 +43,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "moderation/audit_log.html",
         {
             "form": form,
-            "entries": page[:AUDIT_PAGE_SIZE],
+            "entries": entries,
             "page": number,
             "has_next": has_next,
             "query": base.urlencode(),
