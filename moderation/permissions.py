@@ -318,7 +318,7 @@ def check_can_open_consultation(user: User, topic: Topic) -> None:
     sees it but only a moderator opens one (403)."""
     check_can_view_consultation(user, topic)
     if not can_open_consultation(user, topic):
-        raise PermissionDenied(_("Only the topic's moderators can open a consultation."))
+        raise PermissionDenied(_("Only the topic's moderators can do this."))
 
 
 def check_can_add_internal_note(
