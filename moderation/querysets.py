@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     F,
@@ -53,11 +55,24 @@ def moderated_topics(user: Employee) -> QuerySet[Topic]:
     return permissions.topics_moderated_by(user).order_by("tree_id", "lft")
 
 
-def _in_my_topics(user: Employee, path: str) -> Q:
+class _EqualsAny(Func):
+    """``value = ANY(array)``. With the array an ``ARRAY(subquery)`` PostgreSQL reads the
+    subquery once (an InitPlan) and looks the values up by index. ``value IN (subquery)``
+    over guardian's answer (an OR of a user-grant and a group-grant subquery) is estimated
+    at three quarters of the topics, so the planner read every thread (queue count query
+    at 1,000,000 posts: 16 ms by hand-built scope, 84 ms as IN, see the commit)."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def _in_my_topics(user: Employee, path: str) -> Q | _EqualsAny:
     """Rows whose topic (at `path`) the user moderates; no condition at all for admins."""
     if is_admin(user):
         return Q()
-    return Q(**{f"{path}__in": permissions.topics_moderated_by(user).values("pk")})
+    topics = permissions.topics_moderated_by(user).order_by().values("pk")
+    return _EqualsAny(F(path), ArraySubquery(topics))
 
 
 def review_overdue(clarified: ClarifiedAnswer, today: datetime.date | None = None) -> bool:
@@ -99,75 +114,81 @@ class Queue:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def _queue_sections(scope, now: datetime.datetime) -> dict[str, QuerySet]:
+    """The queue's five sections, each limited to the user's topics by `scope(path)`."""
+    new_since = now - datetime.timedelta(days=NEW_THREAD_DAYS)
+    unanswered_before = now - datetime.timedelta(days=settings.MODERATION_UNANSWERED_DAYS)
+    return {
+        "new_threads": Thread.objects.filter(scope("topic_id"), created_at__gte=new_since),
+        "reports": Report.objects.filter(
+            scope("post__thread__topic_id"), status=Report.Status.OPEN
+        ),
+        "unanswered": Thread.objects.filter(
+            scope("topic_id"),
+            kind=Thread.Kind.QUESTION,
+            reply_count=0,
+            solution_post__isnull=True,
+            locked=False,
+            created_at__lt=unanswered_before,
+        ),
+        "review_due": ClarifiedAnswer.objects.filter(
+            scope("post__thread__topic_id"), review_by__lt=timezone.localdate()
+        ),
+        "escalations": Escalation.objects.filter(
+            scope("thread__topic_id"), status__in=OPEN_STATUSES
+        ),
+    }
+
+
 def moderation_queue(user: Employee) -> Queue:
     """What waits for the moderator in the topics they moderate (all topics for admins).
 
-    Six queries: the counts in one, then one list per section (each at most
-    QUEUE_LIST_LIMIT rows, newest or oldest first as fits the section).
+    Six queries: the counts in one, with the ids of the user's topics (guardian's answer),
+    then one list per section (each at most QUEUE_LIST_LIMIT rows, newest or oldest first
+    as fits the section) by those ids, which the planner estimates exactly; none for a
+    section when the user moderates no topic.
     """
     now = timezone.now()
-    today = timezone.localdate()
-    new_since = now - datetime.timedelta(days=NEW_THREAD_DAYS)
-    unanswered_before = now - datetime.timedelta(days=settings.MODERATION_UNANSWERED_DAYS)
+    counted = _queue_sections(lambda path: _in_my_topics(user, path), now)
+    columns = {f"n_{name}": _count(section) for name, section in counted.items()}
+    every_topic = is_admin(user)
+    if not every_topic:
+        topics = permissions.topics_moderated_by(user).order_by().values("pk")
+        columns["topic_ids"] = ArraySubquery(topics)
+    row = Employee.objects.filter(pk=user.pk).annotate(**columns).values(*columns).get()
+    topic_ids = row.pop("topic_ids", None) or []
+    counts = {key.removeprefix("n_"): value for key, value in row.items()}
 
-    new_threads = Thread.objects.filter(_in_my_topics(user, "topic_id"), created_at__gte=new_since)
-    reports = Report.objects.filter(
-        _in_my_topics(user, "post__thread__topic_id"), status=Report.Status.OPEN
-    )
-    unanswered = Thread.objects.filter(
-        _in_my_topics(user, "topic_id"),
-        kind=Thread.Kind.QUESTION,
-        reply_count=0,
-        solution_post__isnull=True,
-        locked=False,
-        created_at__lt=unanswered_before,
-    )
-    review_due = ClarifiedAnswer.objects.filter(
-        _in_my_topics(user, "post__thread__topic_id"), review_by__lt=today
-    )
-    escalations = Escalation.objects.filter(
-        _in_my_topics(user, "thread__topic_id"), status__in=OPEN_STATUSES
-    )
+    def listed(path: str) -> Q:
+        return Q() if every_topic else Q(**{f"{path}__in": topic_ids})
 
-    counts = (
-        Employee.objects.filter(pk=user.pk)
-        .annotate(
-            n_new_threads=_count(new_threads),
-            n_reports=_count(reports),
-            n_unanswered=_count(unanswered),
-            n_review_due=_count(review_due),
-            n_escalations=_count(escalations),
-        )
-        .values("n_new_threads", "n_reports", "n_unanswered", "n_review_due", "n_escalations")
-        .get()
-    )
-    counts = {key.removeprefix("n_"): value for key, value in counts.items()}
+    sections = _queue_sections(listed, now)
     limit = QUEUE_LIST_LIMIT
     return Queue(
         new_threads=list(
-            new_threads.select_related("topic", "author__unit__county").order_by("-created_at")[
-                :limit
-            ]
+            sections["new_threads"]
+            .select_related("topic", "author__unit__county")
+            .order_by("-created_at")[:limit]
         ),
         reports=list(
-            reports.select_related(
-                "post__thread__topic", "post__author", "reporter__unit__county"
-            ).order_by("created_at")[:limit]
+            sections["reports"]
+            .select_related("post__thread__topic", "post__author", "reporter__unit__county")
+            .order_by("created_at")[:limit]
         ),
         unanswered=list(
-            unanswered.select_related("topic", "author__unit__county").order_by("created_at")[
-                :limit
-            ]
+            sections["unanswered"]
+            .select_related("topic", "author__unit__county")
+            .order_by("created_at")[:limit]
         ),
         review_due=list(
-            review_due.select_related("post__thread__topic", "clarified_by").order_by("review_by")[
-                :limit
-            ]
+            sections["review_due"]
+            .select_related("post__thread__topic", "clarified_by")
+            .order_by("review_by")[:limit]
         ),
         escalations=with_overdue(
-            escalations.select_related("thread__topic", "department").order_by("received_at")[
-                :limit
-            ]
+            sections["escalations"]
+            .select_related("thread__topic", "department")
+            .order_by("received_at")[:limit]
         ),
         counts=counts,
     )

@@ -16,7 +16,7 @@ from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
-from forum.models import Topic
+from forum.models import Thread, Topic
 from moderation import permissions, services
 from moderation import querysets as q
 from moderation.models import AuditEntry
@@ -146,3 +146,31 @@ def test_scoping_costs_no_query_of_its_own(roles, django_assert_num_queries):
         q.moderated_topics(roles["group_moderator"])
     with django_assert_num_queries(1):
         list(q.audit_entries(roles["moderator_b"]))
+
+
+def test_the_queue_counts_and_lists_by_the_rule_for_every_role(
+    roles, topic_a, topic_b, make_thread, author, employee, moderator_a, department
+):
+    """The counts (``= ANY(ARRAY(guardian's subquery))``) and the lists (the ids read with
+    the counts) give what the rule gives, row by row."""
+    for topic in Topic.objects.all():
+        thread = make_thread(topic, author, title=f"Ny i {topic.name}")
+        post = make_post(thread, employee, "Et svar.")
+        services.report_post(post, reporter=author, reason="Feil")
+    for name, user in roles.items():
+        if not user.is_authenticated:
+            continue
+        permissions.forget_cached_perms(user)
+        queue = q.moderation_queue(user)
+        mine = {t.pk for t in Topic.objects.all() if permissions.can_moderate(user, t)}
+        expected_threads = Thread.objects.filter(topic_id__in=mine).count()
+        assert queue.counts["new_threads"] == expected_threads, name
+        assert {t.topic_id for t in queue.new_threads} == mine, name
+        assert queue.counts["reports"] == len(queue.reports) == len(mine), name
+
+
+def test_the_queue_of_someone_who_moderates_nothing_is_one_query(roles, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        queue = q.moderation_queue(roles["employee"])
+    assert set(queue.counts.values()) == {0}
+    assert not (queue.new_threads or queue.reports or queue.escalations)
