@@ -63,6 +63,7 @@ class EditPostForm(forms.Form):
     title = forms.CharField(
         label=_("Thread title"),
         required=False,
+        empty_value=None,  # the service keeps the title
         max_length=TITLE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "ds-input"}),
     )

@@ -6,18 +6,20 @@ message -> redirect, or the page again with the refusal).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from forum.models import Post, Thread
 from forum.permissions import check_view_thread
 from moderation import querysets as q
+from moderation.forms import ReasonForm
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -48,6 +50,13 @@ def visible_thread(request: HttpRequest, pk: int) -> Thread:
     return thread
 
 
+def query_without_page(request: HttpRequest) -> QueryDict:
+    """The list's filters from the query string, for the links to its other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query
+
+
 def _apply_errors(form: Form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
@@ -63,26 +72,40 @@ def _error_text(form: Form) -> str:
 Page = Callable[[Form, int], HttpResponse]
 
 
+@dataclass(frozen=True)
+class Texts:
+    """What an action's page and its message say (lazy strings: translated per request)."""
+
+    heading: str
+    submit: str
+    success: str
+    intro: str = ""
+
+
 def form_action(
     request: HttpRequest,
     form: Form,
     *,
-    perform: Callable[[dict], object],
+    service: Callable[..., object],
+    target: object,
     redirect_to: str | Callable[[object], str],
     success: str = "",
+    actor: str = "by",
     page: Page | None = None,
 ) -> HttpResponse:
     """The one shape of every moderation action behind a form, after the view's scoped
-    lookup and ``check_*``: a valid POST runs the service (`perform` with the cleaned data),
-    says `success` and redirects to `redirect_to` (or to what it makes of the service's
-    result). A refusal, by the form or by the service's ValidationError, shows the
-    action's page again with the text kept and status 400 (`page(form, status)`); an action
-    without a page of its own (a button on another page, `redirect_to` a URL) redirects
-    with the refusal as a message instead. A GET shows the page."""
+    lookup and ``check_*``. The form's fields are the service's keyword arguments: a valid
+    POST calls ``service(target, by=request.user, **form.cleaned_data)`` (`actor` names the
+    user's keyword where it is not ``by``), says `success` and redirects to `redirect_to`
+    (or to what that makes of the service's result). A refusal, by the form or by the
+    service's ValidationError, shows the action's page again with the text kept and status
+    400 (`page(form, status)`); an action without a page of its own (a button on another
+    page, `redirect_to` a URL) redirects with the refusal as a message instead. A GET
+    shows the page."""
     if request.method == "POST":
         if form.is_valid():
             try:
-                result = perform(form.cleaned_data)
+                result = service(target, **{actor: request.user}, **form.cleaned_data)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -96,28 +119,87 @@ def form_action(
     return page(form, 200)
 
 
-def action_form_page(
-    request: HttpRequest,
-    *,
-    heading: str,
-    submit: str,
-    intro: str = "",
-    post: Post | None = None,
-    thread: Thread | None = None,
-) -> Page:
-    """The plain page of a post or thread action (moderation/action_form.html)."""
-    back_url = post_url(post) if post is not None else thread_url(thread)
+def action_form_page(request: HttpRequest, texts: Texts, target: Post | Thread) -> Page:
+    """The plain page of an action on a post or a thread (moderation/action_form.html)."""
+    post = target if isinstance(target, Post) else None
+    thread = target if post is None else None
+    context = {
+        "heading": texts.heading,
+        "submit": texts.submit,
+        "intro": texts.intro,
+        "back_url": post_url(post) if post else thread_url(thread),
+        "post": post,
+        "thread": thread,
+    }
 
     def page(form: Form, status: int) -> HttpResponse:
-        context = {
-            "form": form,
-            "heading": heading,
-            "submit": submit,
-            "intro": intro,
-            "back_url": back_url,
-            "post": post,
-            "thread": thread,
-        }
-        return render(request, "moderation/action_form.html", context, status=status)
+        return render(
+            request, "moderation/action_form.html", {**context, "form": form}, status=status
+        )
 
     return page
+
+
+Lookup = Callable[[HttpRequest, int], Post | Thread]
+Check = Callable[[object, object], None]
+
+
+def page_action(
+    service: Callable[..., object],
+    form_class: type[Form],
+    *,
+    lookup: Lookup,
+    check: Check,
+    texts: Texts,
+    actor: str = "by",
+    form_kwargs: Callable[[object], dict] | None = None,
+):
+    """A view for an action with a page of its own (moderation/action_form.html) on the
+    post or thread `lookup` finds: GET shows the form, POST runs `service` through
+    `form_action` and returns to the post or thread. `form_kwargs(target)` gives the form
+    what it needs besides the data."""
+
+    @GET_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        target = lookup(request, pk)
+        check(request.user, target)
+        extra = form_kwargs(target) if form_kwargs else {}
+        return form_action(
+            request,
+            form_class(request.POST or None, **extra),
+            service=service,
+            target=target,
+            actor=actor,
+            success=texts.success,
+            redirect_to=post_url(target) if isinstance(target, Post) else thread_url(target),
+            page=action_form_page(request, texts, target),
+        )
+
+    return view
+
+
+def button_action(
+    service: Callable[..., object],
+    *,
+    lookup: Callable[[HttpRequest, int], object],
+    check: Check,
+    success: str,
+    redirect_to: Callable[[object], str],
+):
+    """A view for a button on another page (with an optional reason): POST only; the
+    outcome, done or refused, is a message on the page `redirect_to(target)` names."""
+
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        target = lookup(request, pk)
+        check(request.user, target)
+        return form_action(
+            request,
+            ReasonForm(request.POST),
+            service=service,
+            target=target,
+            success=success,
+            redirect_to=redirect_to(target),
+        )
+
+    return view

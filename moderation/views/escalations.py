@@ -7,14 +7,14 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from erfaringsforum.pagination import page_number
 from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.models import Escalation
-from moderation.views.base import GET_POST, form_action, visible_thread
+from moderation.views.base import GET_POST, form_action, query_without_page, visible_thread
 
 
 @GET_POST
@@ -26,21 +26,16 @@ def escalate_thread(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"thread": thread, "form": form}
         return render(request, "moderation/escalate.html", context, status=status)
 
+    form = forms.EscalationForm(
+        request.POST or None,
+        departments=q.departments(),
+        initial={"submission_key": uuid.uuid4()},
+    )
     return form_action(
         request,
-        forms.EscalationForm(
-            request.POST or None,
-            departments=q.departments(),
-            initial={"submission_key": uuid.uuid4()},
-        ),
-        perform=lambda data: services.escalate_thread(
-            thread,
-            by=request.user,
-            department=data["department"],
-            category=data["category"],
-            summary=data["summary"],
-            submission_key=data["submission_key"],
-        ),
+        form,
+        service=services.escalate_thread,
+        target=thread,
         success=_("The thread is escalated to the department."),
         redirect_to=lambda escalation: escalation.get_absolute_url(),
         page=page,
@@ -79,43 +74,41 @@ def _escalation_page(
     )
 
 
-@require_POST
-def escalation_status(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = _get_escalation(pk)
-    permissions.check_can_handle_escalation(request.user, escalation)
-    return form_action(
-        request,
-        forms.EscalationStatusForm(request.POST),
-        perform=lambda data: services.set_escalation_status(
-            escalation, by=request.user, status=data["status"], reason=data["reason"]
-        ),
-        success=_("The status is changed."),
-        redirect_to=escalation.get_absolute_url(),
-        page=lambda form, status: _escalation_page(
-            request, escalation, status_form=form, code=status
-        ),
-    )
+def _handling(service, form_class: type[Form], slot: str, success: str):
+    """Change the status, post the answer: the department's contacts and admins, from the
+    escalation's page, which a refusal shows again with the form in its `slot`."""
+
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        escalation = _get_escalation(pk)
+        permissions.check_can_handle_escalation(request.user, escalation)
+        return form_action(
+            request,
+            form_class(request.POST),
+            service=service,
+            target=escalation,
+            success=success,
+            redirect_to=escalation.get_absolute_url(),
+            page=lambda form, status: _escalation_page(
+                request, escalation, **{slot: form}, code=status
+            ),
+        )
+
+    return view
 
 
-@require_POST
-def escalation_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = _get_escalation(pk)
-    permissions.check_can_handle_escalation(request.user, escalation)
-    return form_action(
-        request,
-        forms.EscalationAnswerForm(request.POST),
-        perform=lambda data: services.answer_escalation(
-            escalation,
-            by=request.user,
-            body=data["body"],
-            submission_key=data["submission_key"],
-        ),
-        success=_("The answer is posted in the thread."),
-        redirect_to=escalation.get_absolute_url(),
-        page=lambda form, status: _escalation_page(
-            request, escalation, answer_form=form, code=status
-        ),
-    )
+escalation_status = _handling(
+    services.set_escalation_status,
+    forms.EscalationStatusForm,
+    "status_form",
+    _("The status is changed."),
+)
+escalation_answer = _handling(
+    services.answer_escalation,
+    forms.EscalationAnswerForm,
+    "answer_form",
+    _("The answer is posted in the thread."),
+)
 
 
 REGISTER_PAGE_SIZE = 50
@@ -139,8 +132,7 @@ def escalation_register(request: HttpRequest) -> HttpResponse:
     if number == -1 or number > paginator.num_pages:
         number = paginator.num_pages
     page = paginator.page(number)
-    base = request.GET.copy()
-    base.pop("page", None)
+    base = query_without_page(request)
     return render(
         request,
         "moderation/escalation_register.html",

@@ -7,7 +7,7 @@ from erfaringsforum.pagination import page_number
 from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.models import AuditEntry
-from moderation.views.base import GET_POST
+from moderation.views.base import GET_POST, query_without_page
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -36,8 +36,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         topic_id=topic_id,
         number=page_number(request.GET.get("page")),
     )
-    base = request.GET.copy()
-    base.pop("page", None)
     return render(
         request,
         "moderation/audit_log.html",
@@ -46,7 +44,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "entries": entries,
             "page": number,
             "has_next": has_next,
-            "query": base.urlencode(),
+            "query": query_without_page(request).urlencode(),
         },
     )
 

@@ -3,13 +3,11 @@
 A consultation is 404 for everyone outside the topic's staff.
 """
 
-from collections.abc import Callable
-
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from forum.models import Thread
@@ -17,8 +15,10 @@ from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.views.base import (
     GET_POST,
-    action_form_page,
+    Texts,
+    button_action,
     form_action,
+    page_action,
     thread_url,
     visible_thread,
 )
@@ -39,46 +39,37 @@ def thread_tools(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _thread_flag_view(service: Callable[..., Thread], success: str):
+def _check_moderate(user, thread: Thread) -> None:
+    permissions.check_can_moderate(user, thread.topic)
+
+
+def _thread_button(service, success: str):
     """Lock, unlock, pin, unpin: a button on the thread tools with an optional reason."""
-
-    @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        thread = visible_thread(request, pk)
-        permissions.check_can_moderate(request.user, thread.topic)
-        return form_action(
-            request,
-            forms.ReasonForm(request.POST),
-            perform=lambda data: service(thread, by=request.user, reason=data["reason"]),
-            success=success,
-            redirect_to=thread_url(thread),
-        )
-
-    return view
-
-
-lock_thread = _thread_flag_view(services.lock_thread, _("The thread is locked."))
-unlock_thread = _thread_flag_view(services.unlock_thread, _("The thread is open again."))
-pin_thread = _thread_flag_view(services.pin_thread, _("The thread is pinned."))
-unpin_thread = _thread_flag_view(services.unpin_thread, _("The thread is no longer pinned."))
-
-
-@GET_POST
-def move_thread(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = visible_thread(request, pk)
-    permissions.check_can_moderate(request.user, thread.topic)
-    return form_action(
-        request,
-        forms.MoveThreadForm(request.POST or None, topics=q.move_targets(thread)),
-        perform=lambda data: services.move_thread(
-            thread, by=request.user, to_topic=data["to_topic"], reason=data["reason"]
-        ),
-        success=_("The thread is moved. The author has been told."),
-        redirect_to=thread_url(thread),
-        page=action_form_page(
-            request, heading=_("Move thread"), submit=_("Move thread"), thread=thread
-        ),
+    return button_action(
+        service,
+        lookup=visible_thread,
+        check=_check_moderate,
+        success=success,
+        redirect_to=thread_url,
     )
+
+
+lock_thread = _thread_button(services.lock_thread, _("The thread is locked."))
+unlock_thread = _thread_button(services.unlock_thread, _("The thread is open again."))
+pin_thread = _thread_button(services.pin_thread, _("The thread is pinned."))
+unpin_thread = _thread_button(services.unpin_thread, _("The thread is no longer pinned."))
+move_thread = page_action(
+    services.move_thread,
+    forms.MoveThreadForm,
+    lookup=visible_thread,
+    check=_check_moderate,
+    form_kwargs=lambda thread: {"topics": q.move_targets(thread)},
+    texts=Texts(
+        heading=_("Move thread"),
+        submit=_("Move thread"),
+        success=_("The thread is moved. The author has been told."),
+    ),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,9 +97,9 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     return form_action(
         request,
         forms.NoteForm(request.POST or None),
-        perform=lambda data: services.add_internal_note(
-            current, author=request.user, body=data["body"]
-        ),
+        service=services.add_internal_note,
+        target=current,
+        actor="author",
         redirect_to=reverse("moderation:consultation", kwargs={"pk": thread.pk}),
         page=page,
     )

@@ -1,6 +1,8 @@
 """The rules the moderation pages used to compute themselves, now in moderation.permissions,
 and the one form-action helper every action view goes through (moderation.views.base)."""
 
+import inspect
+
 import pytest
 from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -155,7 +157,7 @@ def _request(method: str, data=None):
     return request
 
 
-def _refuse(data):
+def _refuse(target, *, by, reason):
     raise ValidationError({"reason": "Nei."})
 
 
@@ -163,35 +165,82 @@ def _page(form, status):
     return HttpResponse(",".join(sorted(form.errors)), status=status)
 
 
-def test_form_action_shows_the_page_on_get_and_redirects_after_the_service():
-    done = []
+def test_form_action_calls_the_service_with_the_forms_fields_and_redirects():
+    calls = []
+
+    def service(target, *, by, reason):
+        calls.append((target, by, reason))
+        return "/y/"
+
     request = _request("get")
     response = form_action(
-        request, forms.ReasonForm(None), perform=done.append, redirect_to="/x/", page=_page
+        request,
+        forms.ReasonForm(None),
+        service=service,
+        target="T",
+        redirect_to="/x/",
+        page=_page,
     )
-    assert response.status_code == 200 and done == []
+    assert response.status_code == 200 and calls == []
     request = _request("post", {"reason": "Fordi"})
+    request.user = "U"
     response = form_action(
         request,
         forms.ReasonForm(request.POST),
-        perform=lambda data: done.append(data["reason"]) or "/y/",
+        service=service,
+        target="T",
         redirect_to=lambda result: result,
         success="Gjort.",
         page=_page,
     )
-    assert (response.status_code, response["Location"], done) == (302, "/y/", ["Fordi"])
+    assert (response.status_code, response["Location"]) == (302, "/y/")
+    assert calls == [("T", "U", "Fordi")]
     assert [m.message for m in get_messages(request)] == ["Gjort."]
 
 
 def test_form_action_puts_the_services_refusal_on_the_form_or_in_a_message():
     request = _request("post", {"reason": "Fordi"})
+    request.user = "U"
     response = form_action(
-        request, forms.ReasonForm(request.POST), perform=_refuse, redirect_to="/x/", page=_page
+        request,
+        forms.ReasonForm(request.POST),
+        service=_refuse,
+        target="T",
+        redirect_to="/x/",
+        page=_page,
     )
     assert (response.status_code, response.content) == (400, b"reason")
     request = _request("post", {"reason": "Fordi"})
+    request.user = "U"
     response = form_action(
-        request, forms.ReasonForm(request.POST), perform=_refuse, redirect_to="/x/"
+        request, forms.ReasonForm(request.POST), service=_refuse, target="T", redirect_to="/x/"
     )
     assert (response.status_code, response["Location"]) == (302, "/x/")
     assert [(m.level, m.message) for m in get_messages(request)] == [(constants.ERROR, "Nei.")]
+
+
+def test_every_action_forms_fields_are_its_services_keyword_arguments():
+    """form_action passes the cleaned data as the service's keywords: a renamed field or
+    argument must fail here, not on a moderator's click."""
+    pairs = [
+        (services.report_post, forms.ReportForm, "reporter"),
+        (services.dismiss_report, forms.ReasonForm, "by"),
+        (services.hide_post, forms.RequiredReasonForm, "by"),
+        (services.unhide_post, forms.ReasonForm, "by"),
+        (services.edit_post_as_moderator, forms.EditPostForm, "by"),
+        (services.clarify_post, forms.ClarifyForm, "by"),
+        (services.unclarify_post, forms.ReasonForm, "by"),
+        (services.lock_thread, forms.ReasonForm, "by"),
+        (services.move_thread, forms.MoveThreadForm, "by"),
+        (services.add_internal_note, forms.NoteForm, "author"),
+        (services.escalate_thread, forms.EscalationForm, "by"),
+        (services.set_escalation_status, forms.EscalationStatusForm, "by"),
+        (services.answer_escalation, forms.EscalationAnswerForm, "by"),
+    ]
+    for service, form_class, actor in pairs:
+        parameters = inspect.signature(service).parameters
+        keywords = {n for n, p in parameters.items() if p.kind is p.KEYWORD_ONLY}
+        fields = set(form_class.base_fields)
+        assert fields | {actor} <= keywords, (service.__name__, fields - keywords)
+        required = {n for n in keywords if parameters[n].default is inspect.Parameter.empty}
+        assert required <= fields | {actor}, (service.__name__, required - fields)
