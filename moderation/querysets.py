@@ -140,6 +140,16 @@ def _queue_sections(scope, now: datetime.datetime) -> dict[str, QuerySet]:
     }
 
 
+# What each section's list shows with a row, and its order (newest or oldest first).
+_QUEUE_LISTS = {
+    "new_threads": (("topic", "author__unit__county"), "-created_at"),
+    "reports": (("post__thread__topic", "post__author", "reporter__unit__county"), "created_at"),
+    "unanswered": (("topic", "author__unit__county"), "created_at"),
+    "review_due": (("post__thread__topic", "clarified_by"), "review_by"),
+    "escalations": (("thread__topic", "department"), "received_at"),
+}
+
+
 def moderation_queue(user: Employee) -> Queue:
     """What waits for the moderator in the topics they moderate (all topics for admins).
 
@@ -163,35 +173,12 @@ def moderation_queue(user: Employee) -> Queue:
         return Q() if every_topic else Q(**{f"{path}__in": topic_ids})
 
     sections = _queue_sections(listed, now)
-    limit = QUEUE_LIST_LIMIT
-    return Queue(
-        new_threads=list(
-            sections["new_threads"]
-            .select_related("topic", "author__unit__county")
-            .order_by("-created_at")[:limit]
-        ),
-        reports=list(
-            sections["reports"]
-            .select_related("post__thread__topic", "post__author", "reporter__unit__county")
-            .order_by("created_at")[:limit]
-        ),
-        unanswered=list(
-            sections["unanswered"]
-            .select_related("topic", "author__unit__county")
-            .order_by("created_at")[:limit]
-        ),
-        review_due=list(
-            sections["review_due"]
-            .select_related("post__thread__topic", "clarified_by")
-            .order_by("review_by")[:limit]
-        ),
-        escalations=with_overdue(
-            sections["escalations"]
-            .select_related("thread__topic", "department")
-            .order_by("received_at")[:limit]
-        ),
-        counts=counts,
-    )
+    lists = {
+        name: list(sections[name].select_related(*related).order_by(order)[:QUEUE_LIST_LIMIT])
+        for name, (related, order) in _QUEUE_LISTS.items()
+    }
+    with_overdue(lists["escalations"])
+    return Queue(**lists, counts=counts)
 
 
 # ---------------------------------------------------------------------------------------------
