@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Model
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from forum.models import Post, Thread
 from forum.permissions import check_view_thread
 from moderation import querysets as q
-from moderation.forms import ReasonForm
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -32,20 +32,23 @@ def post_url(post: Post) -> str:
     return reverse("forum:post-redirect", kwargs={"pk": post.pk})
 
 
-def visible_post(request: HttpRequest, pk: int) -> Post:
+def found(read: Callable[[int], Model], pk: int) -> Model:
+    """`read(pk)`, or a 404 where there is no such row."""
     try:
-        post = q.post_for_action(pk)
-    except Post.DoesNotExist as exc:
+        return read(pk)
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
+
+
+def visible_post(request: HttpRequest, pk: int) -> Post:
+    """The post, 404 where it does not exist or the forum hides its thread from the user."""
+    post = found(q.post_for_action, pk)
     check_view_thread(request.user, post.thread)
     return post
 
 
 def visible_thread(request: HttpRequest, pk: int) -> Thread:
-    try:
-        thread = q.thread_for_action(pk)
-    except Thread.DoesNotExist as exc:
-        raise Http404 from exc
+    thread = found(q.thread_for_action, pk)
     check_view_thread(request.user, thread)
     return thread
 
@@ -178,16 +181,20 @@ def page_action(
     return view
 
 
-def button_action(
+def posted_action(
     service: Callable[..., object],
+    form_class: type[Form],
     *,
     lookup: Callable[[HttpRequest, int], object],
     check: Check,
     success: str,
     redirect_to: Callable[[object], str],
+    page: Callable[[HttpRequest, object], Page] | None = None,
 ):
-    """A view for a button on another page (with an optional reason): POST only; the
-    outcome, done or refused, is a message on the page `redirect_to(target)` names."""
+    """A view for a form posted from another page (a button with an optional reason, the
+    forms of the escalation's page): POST only. Done, it returns to `redirect_to(target)`
+    saying `success`; refused, it shows `page(request, target)` again with the form (400),
+    or without one returns with the refusal as a message."""
 
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -195,11 +202,12 @@ def button_action(
         check(request.user, target)
         return form_action(
             request,
-            ReasonForm(request.POST),
+            form_class(request.POST),
             service=service,
             target=target,
             success=success,
             redirect_to=redirect_to(target),
+            page=page(request, target) if page else None,
         )
 
     return view

@@ -5,16 +5,23 @@ import uuid
 
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from erfaringsforum.pagination import page_number
 from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.models import Escalation
-from moderation.views.base import GET_POST, form_action, query_without_page, visible_thread
+from moderation.views.base import (
+    GET_POST,
+    Page,
+    form_action,
+    found,
+    posted_action,
+    query_without_page,
+    visible_thread,
+)
 
 
 @GET_POST
@@ -42,15 +49,12 @@ def escalate_thread(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _get_escalation(pk: int) -> Escalation:
-    try:
-        return q.escalation_for_detail(pk)
-    except Escalation.DoesNotExist as exc:
-        raise Http404 from exc
+def _get_escalation(request: HttpRequest, pk: int) -> Escalation:
+    return found(q.escalation_for_detail, pk)
 
 
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    escalation = _get_escalation(pk)
+    escalation = _get_escalation(request, pk)
     permissions.check_can_view_escalation(request.user, escalation)
     return _escalation_page(request, escalation)
 
@@ -78,23 +82,18 @@ def _handling(service, form_class: type[Form], slot: str, success: str):
     """Change the status, post the answer: the department's contacts and admins, from the
     escalation's page, which a refusal shows again with the form in its `slot`."""
 
-    @require_POST
-    def view(request: HttpRequest, pk: int) -> HttpResponse:
-        escalation = _get_escalation(pk)
-        permissions.check_can_handle_escalation(request.user, escalation)
-        return form_action(
-            request,
-            form_class(request.POST),
-            service=service,
-            target=escalation,
-            success=success,
-            redirect_to=escalation.get_absolute_url(),
-            page=lambda form, status: _escalation_page(
-                request, escalation, **{slot: form}, code=status
-            ),
-        )
+    def page(request: HttpRequest, escalation: Escalation) -> Page:
+        return lambda form, code: _escalation_page(request, escalation, **{slot: form}, code=code)
 
-    return view
+    return posted_action(
+        service,
+        form_class,
+        lookup=_get_escalation,
+        check=permissions.check_can_handle_escalation,
+        success=success,
+        redirect_to=Escalation.get_absolute_url,
+        page=page,
+    )
 
 
 escalation_status = _handling(

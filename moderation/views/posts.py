@@ -4,7 +4,7 @@ Each is a row: the service it runs, the form whose fields are that service's key
 arguments, the rule it checks, and what its page says (moderation/views/base.py).
 """
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,7 @@ from forum.models import Post
 from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.models import Report
-from moderation.views.base import Texts, button_action, page_action, visible_post
+from moderation.views.base import Texts, found, page_action, posted_action, visible_post
 
 
 def _check_moderate(user, post: Post) -> None:
@@ -24,10 +24,7 @@ def _check_clarify(user, post: Post) -> None:
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
-    try:
-        return q.report_for_action(pk)
-    except Report.DoesNotExist as exc:
-        raise Http404 from exc
+    return found(q.report_for_action, pk)
 
 
 report_post = page_action(
@@ -42,8 +39,9 @@ report_post = page_action(
         success=_("Thank you. The moderator will look at the post."),
     ),
 )
-dismiss_report = button_action(
+dismiss_report = posted_action(
     services.dismiss_report,
+    forms.ReasonForm,
     lookup=_report,
     check=permissions.check_can_dismiss_report,
     success=_("The report was dismissed."),

@@ -16,9 +16,9 @@ from moderation import querysets as q
 from moderation.views.base import (
     GET_POST,
     Texts,
-    button_action,
     form_action,
     page_action,
+    posted_action,
     thread_url,
     visible_thread,
 )
@@ -45,8 +45,9 @@ def _check_moderate(user, thread: Thread) -> None:
 
 def _thread_button(service, success: str):
     """Lock, unlock, pin, unpin: a button on the thread tools with an optional reason."""
-    return button_action(
+    return posted_action(
         service,
+        forms.ReasonForm,
         lookup=visible_thread,
         check=_check_moderate,
         success=success,
