@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
 from erfaringsforum.converters import IdConverter
-from moderation.views import escalations, overview, posts, threads
+from moderation.views import escalations as esc
+from moderation.views import overview, posts, threads
 
 register_converter(IdConverter, "modid")
 
@@ -23,24 +24,12 @@ urlpatterns = [
     path("trad/<modid:pk>/fest/", threads.pin_thread, name="pin-thread"),
     path("trad/<modid:pk>/losne/", threads.unpin_thread, name="unpin-thread"),
     path("trad/<modid:pk>/flytt/", threads.move_thread, name="move-thread"),
-    path("trad/<modid:pk>/eskaler/", escalations.escalate_thread, name="escalate-thread"),
+    path("trad/<modid:pk>/eskaler/", esc.escalate_thread, name="escalate-thread"),
     path("trad/<modid:pk>/konsultasjon/", threads.consultation, name="consultation"),
-    path(
-        "trad/<modid:pk>/konsultasjon/apne/",
-        threads.open_consultation,
-        name="open-consultation",
-    ),
-    path("eskaleringer/", escalations.escalation_register, name="escalation-register"),
-    path("eskaleringer/innboks/", escalations.escalation_inbox, name="escalation-inbox"),
-    path("eskaleringer/<modid:pk>/", escalations.escalation_detail, name="escalation-detail"),
-    path(
-        "eskaleringer/<modid:pk>/status/",
-        escalations.escalation_status,
-        name="escalation-status",
-    ),
-    path(
-        "eskaleringer/<modid:pk>/svar/",
-        escalations.escalation_answer,
-        name="escalation-answer",
-    ),
+    path("trad/<modid:pk>/konsultasjon/apne/", threads.open_consultation, name="open-consultation"),
+    path("eskaleringer/", esc.escalation_register, name="escalation-register"),
+    path("eskaleringer/innboks/", esc.escalation_inbox, name="escalation-inbox"),
+    path("eskaleringer/<modid:pk>/", esc.escalation_detail, name="escalation-detail"),
+    path("eskaleringer/<modid:pk>/status/", esc.escalation_status, name="escalation-status"),
+    path("eskaleringer/<modid:pk>/svar/", esc.escalation_answer, name="escalation-answer"),
 ]

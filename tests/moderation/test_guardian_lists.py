@@ -39,23 +39,21 @@ def previous_user_grant_scope(user) -> set[int]:
     return set(rows)
 
 
+# The permission matrix's roles (tests/moderation/test_permission_matrix.py), by fixture name.
+MATRIX_ROLES = ("employee", "moderator_a", "moderator_b", "expert", "department_contact")
+
+
 @pytest.fixture
 def roles(
-    topic_a,
-    topic_b,
-    make_topic,
-    make_employee,
-    employee,
-    moderator_a,
-    moderator_b,
-    expert,
-    department_contact,
-    admin_user,
-    back_office_a,
-    back_office_b,
+    request, topic_a, topic_b, make_topic, make_employee, admin_user, back_office_a, back_office_b
 ):
+    """Every role of the matrix, plus a deputy, a group grant, a superuser without
+    is_staff, a moderator who left (inactive) and an anonymous visitor."""
+    matrix = {name: request.getfixturevalue(name) for name in MATRIX_ROLES}
     deputy = make_employee("Dina Stedfortreder")
-    make_topic("Dagpenger", moderator=moderator_b, deputy=deputy, back_office=back_office_a)
+    make_topic(
+        "Dagpenger", moderator=matrix["moderator_b"], deputy=deputy, back_office=back_office_a
+    )
     make_topic("Kladd uten stab", publish=False)
     group_moderator = make_employee("Gunnar Gruppe")
     group = Group.objects.create(name="Moderatorer for hjelpemidler")
@@ -67,13 +65,9 @@ def roles(
     type(inactive).objects.filter(pk=inactive.pk).update(is_active=False)
     inactive.refresh_from_db()
     return {
-        "employee": employee,
-        "moderator_a": moderator_a,
-        "moderator_b": moderator_b,
-        "deputy": deputy,
-        "expert": expert,
-        "contact": department_contact,
+        **matrix,
         "admin": admin_user,
+        "deputy": deputy,
         "group_moderator": group_moderator,
         "superuser": superuser,
         "inactive": inactive,

@@ -150,11 +150,15 @@ def test_a_refused_status_change_shows_the_escalation_page_with_400(
 # form_action itself
 
 
-def _request(method: str, data=None):
+def _act(method: str, data=None, **options):
+    """form_action on a ReasonForm for target "T" by user "U"; the request and response."""
     request = getattr(RequestFactory(), method)("/", data or {})
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
-    return request
+    request.user = "U"
+    form = forms.ReasonForm(request.POST if method == "post" else None)
+    options.setdefault("redirect_to", "/x/")
+    return request, form_action(request, form, target="T", **options)
 
 
 def _refuse(target, *, by, reason):
@@ -172,26 +176,10 @@ def test_form_action_calls_the_service_with_the_forms_fields_and_redirects():
         calls.append((target, by, reason))
         return "/y/"
 
-    request = _request("get")
-    response = form_action(
-        request,
-        forms.ReasonForm(None),
-        service=service,
-        target="T",
-        redirect_to="/x/",
-        page=_page,
-    )
+    _, response = _act("get", service=service, page=_page)
     assert response.status_code == 200 and calls == []
-    request = _request("post", {"reason": "Fordi"})
-    request.user = "U"
-    response = form_action(
-        request,
-        forms.ReasonForm(request.POST),
-        service=service,
-        target="T",
-        redirect_to=lambda result: result,
-        success="Gjort.",
-        page=_page,
+    request, response = _act(
+        "post", {"reason": "Fordi"}, service=service, redirect_to=str, success="Gjort.", page=_page
     )
     assert (response.status_code, response["Location"]) == (302, "/y/")
     assert calls == [("T", "U", "Fordi")]
@@ -199,22 +187,9 @@ def test_form_action_calls_the_service_with_the_forms_fields_and_redirects():
 
 
 def test_form_action_puts_the_services_refusal_on_the_form_or_in_a_message():
-    request = _request("post", {"reason": "Fordi"})
-    request.user = "U"
-    response = form_action(
-        request,
-        forms.ReasonForm(request.POST),
-        service=_refuse,
-        target="T",
-        redirect_to="/x/",
-        page=_page,
-    )
+    _, response = _act("post", {"reason": "Fordi"}, service=_refuse, page=_page)
     assert (response.status_code, response.content) == (400, b"reason")
-    request = _request("post", {"reason": "Fordi"})
-    request.user = "U"
-    response = form_action(
-        request, forms.ReasonForm(request.POST), service=_refuse, target="T", redirect_to="/x/"
-    )
+    request, response = _act("post", {"reason": "Fordi"}, service=_refuse)
     assert (response.status_code, response["Location"]) == (302, "/x/")
     assert [(m.level, m.message) for m in get_messages(request)] == [(constants.ERROR, "Nei.")]
 
