@@ -178,6 +178,7 @@ def page_action(
             page=action_form_page(request, texts, target),
         )
 
+    view.wiring = (service, form_class, actor)  # checked by the tests
     return view
 
 
@@ -210,4 +211,5 @@ def posted_action(
             page=page(request, target) if page else None,
         )
 
+    view.wiring = (service, form_class, "by")  # checked by the tests
     return view
