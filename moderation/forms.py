@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
-from moderation.models import Escalation
+from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Post
+from moderation.models import ClarifiedAnswer, Escalation
 
 
 def _text(label, *, required: bool, max_length: int, rows: int = 3, help_text: str = ""):
@@ -21,26 +21,46 @@ def _text(label, *, required: bool, max_length: int, rows: int = 3, help_text: s
     )
 
 
-class ReasonForm(forms.Form):
-    """A moderator action with an optional reason."""
+def _reason(label=None, *, required: bool = False, help_text: str = ""):
+    label = label or _("Reason")
+    return _text(label, required=required, max_length=2000, help_text=help_text)
 
-    reason = _text(_("Reason"), required=False, max_length=2000)
 
-
-class RequiredReasonForm(forms.Form):
-    reason = _text(
-        _("Reason"),
-        required=True,
-        max_length=2000,
-        help_text=_("The author and the audit log see the reason."),
+def _select(label, **kwargs):
+    return forms.ChoiceField(
+        label=label, required=False, widget=forms.Select(attrs={"class": "ds-input"}), **kwargs
     )
 
 
+def _pick_one(label):
+    """A list filter's choice of one row by id (None: all of them)."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+
+
+def _all_or_one(label, rows) -> list[tuple]:
+    return [("", label), *[(row.pk, row.name) for row in rows]]
+
+
+class ReasonForm(forms.Form):
+    """A moderator action with an optional reason."""
+
+    reason = _reason()
+
+
+class RequiredReasonForm(forms.Form):
+    reason = _reason(required=True, help_text=_("The author and the audit log see the reason."))
+
+
 class ReportForm(forms.Form):
-    reason = _text(
+    reason = _reason(
         _("What is wrong with this post?"),
         required=True,
-        max_length=2000,
         help_text=_("The topic's moderator reads your report."),
     )
 
@@ -51,7 +71,7 @@ class MoveThreadForm(forms.Form):
         queryset=None,
         widget=forms.Select(attrs={"class": "ds-input"}),
     )
-    reason = _text(_("Reason"), required=False, max_length=2000)
+    reason = _reason()
 
     def __init__(self, *args, topics, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +83,7 @@ class EditPostForm(forms.Form):
     title = forms.CharField(
         label=_("Thread title"),
         required=False,
+        empty_value=None,  # the service keeps the title
         max_length=TITLE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "ds-input"}),
     )
@@ -72,6 +93,16 @@ class EditPostForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"class": "ds-input"}),
     )
+
+    def __init__(self, *args, post: Post, **kwargs):
+        # The thread's title is edited through its first post, and only there.
+        first = post.position == 1
+        kwargs.setdefault(
+            "initial", {"body": post.body_md, "title": post.thread.title if first else ""}
+        )
+        super().__init__(*args, **kwargs)
+        if not first:
+            del self.fields["title"]
 
 
 class ClarifyForm(forms.Form):
@@ -88,6 +119,14 @@ class ClarifyForm(forms.Form):
         help_text=_("When the answer must be checked again, because rules change."),
         widget=forms.DateInput(attrs={"type": "date", "class": "ds-input"}),
     )
+
+    def __init__(self, *args, clarified: ClarifiedAnswer | None = None, **kwargs):
+        if clarified is not None:
+            kwargs.setdefault(
+                "initial",
+                {"legal_reference": clarified.legal_reference, "review_by": clarified.review_by},
+            )
+        super().__init__(*args, **kwargs)
 
     def clean_review_by(self) -> datetime.date | None:
         value = self.cleaned_data.get("review_by")
@@ -132,7 +171,7 @@ class EscalationStatusForm(forms.Form):
         ],
         widget=forms.Select(attrs={"class": "ds-input"}),
     )
-    reason = _text(_("Comment"), required=False, max_length=2000)
+    reason = _reason(_("Comment"))
 
 
 class EscalationAnswerForm(forms.Form):
@@ -147,49 +186,21 @@ class EscalationAnswerForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(
-        label=_("Action"), required=False, widget=forms.Select(attrs={"class": "ds-input"})
-    )
-    topic = forms.TypedChoiceField(
-        label=_("Topic"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "ds-input"}),
-    )
+    action = _select(_("Action"))
+    topic = _pick_one(_("Topic"))
 
     def __init__(self, *args, actions, topics, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("All actions")), *actions]
-        self.fields["topic"].choices = [("", _("All topics")), *[(t.pk, t.name) for t in topics]]
+        self.fields["topic"].choices = _all_or_one(_("All topics"), topics)
 
 
 class RegisterFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *Escalation.Status.choices],
-        widget=forms.Select(attrs={"class": "ds-input"}),
-    )
-    department = forms.TypedChoiceField(
-        label=_("Department"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "ds-input"}),
-    )
-    topic = forms.TypedChoiceField(
-        label=_("Topic"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        widget=forms.Select(attrs={"class": "ds-input"}),
-    )
+    status = _select(_("Status"), choices=[("", _("All statuses")), *Escalation.Status.choices])
+    department = _pick_one(_("Department"))
+    topic = _pick_one(_("Topic"))
 
     def __init__(self, *args, departments, topics, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [
-            ("", _("All departments")),
-            *[(d.pk, d.name) for d in departments],
-        ]
-        self.fields["topic"].choices = [("", _("All topics")), *[(t.pk, t.name) for t in topics]]
+        self.fields["department"].choices = _all_or_one(_("All departments"), departments)
+        self.fields["topic"].choices = _all_or_one(_("All topics"), topics)

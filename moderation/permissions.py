@@ -24,13 +24,16 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Employee
 from accounts.permissions import is_admin, is_department_contact
 from forum.models import Post, Thread, Topic
+from moderation.models import Consultation, Escalation, Report
 
 User = Employee | AnonymousUser
 
@@ -276,3 +279,63 @@ def can_view_escalation_register(user: User) -> bool:
 def check_can_view_escalation_register(user: User) -> None:
     if not can_view_escalation_register(user):
         raise PermissionDenied(_("The escalation register is for moderators and departments."))
+
+
+# =============================================================================================
+# The moderation pages' rules and lists (H5 of issue 12): what the pages offer and which
+# topics' rows a moderator reads. Kept apart from the roles above so that each can change
+# on its own.
+
+
+def topics_moderated_by(user: User) -> QuerySet[Topic]:
+    """The topics the user may moderate, unordered, as a queryset the lists filter by.
+
+    The same answer as `can_moderate` for every topic: admins (``is_staff``) and
+    superusers get every topic; anyone else the topics on which django-guardian grants
+    them ``moderate_topic``, by a user grant or a group grant, read through guardian's
+    public `get_objects_for_user` (global permissions are not topic rights, so they are
+    ignored). Anonymous and inactive users get none. No query until evaluated.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Topic.objects.none()
+    if is_admin(user):
+        return Topic.objects.all()
+    # The codename alone with klass: guardian then takes the content type from ContentType's
+    # own per-process cache (an "app.codename" string costs a query per process).
+    return get_objects_for_user(
+        user, MODERATE_TOPIC, klass=Topic, accept_global_perms=False, with_superuser=True
+    )
+
+
+def check_can_dismiss_report(user: User, report: Report) -> None:
+    """Dismissing a report is moderating the reported post's topic: 403 for anyone else.
+    Needs ``report.post.thread.topic`` loaded."""
+    check_can_moderate(user, report.post.thread.topic)
+
+
+def check_can_open_consultation(user: User, topic: Topic) -> None:
+    """Outside the topic's staff a consultation stays invisible (404); a back-office member
+    sees it but only a moderator opens one (403)."""
+    check_can_view_consultation(user, topic)
+    if not can_open_consultation(user, topic):
+        raise PermissionDenied(_("Only the topic's moderators can do this."))
+
+
+def check_can_add_internal_note(
+    user: User, topic: Topic, consultation: Consultation | None
+) -> None:
+    """A note goes into the thread's open consultation, written by the topic's staff; with
+    no consultation, or outside the staff, there is nothing to write to (404)."""
+    check_can_view_consultation(user, topic)
+    if consultation is None:
+        raise Http404
+
+
+def can_change_escalation_status(user: User, escalation: Escalation) -> bool:
+    """The status form is offered to those who handle the escalation until it is closed."""
+    return can_handle_escalation(user, escalation) and escalation.status != Escalation.Status.CLOSED
+
+
+def can_answer_escalation(user: User, escalation: Escalation) -> bool:
+    """The answer form is offered to those who handle the escalation while it is open."""
+    return can_handle_escalation(user, escalation) and escalation.is_open

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    BigIntegerField,
+    BooleanField,
     Count,
     Exists,
     F,
@@ -22,9 +23,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from guardian.models import UserObjectPermission
 
 from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP, is_admin
@@ -50,31 +50,29 @@ OPEN_STATUSES = (Escalation.Status.RECEIVED, Escalation.Status.IN_PROGRESS)
 # scoping
 
 
-def _granted_topic_ids(user_ref, codename: str) -> QuerySet:
-    """Topic ids on which the user holds a guardian permission (a subquery)."""
-    return (
-        UserObjectPermission.objects.filter(
-            user=user_ref,
-            permission__codename=codename,
-            content_type=ContentType.objects.get_for_model(Topic),
-        )
-        .annotate(topic_id=Cast("object_pk", BigIntegerField()))
-        .values("topic_id")
-    )
-
-
 def moderated_topics(user: Employee) -> QuerySet[Topic]:
     """The topics the user moderates (every topic for admins), in tree order."""
-    topics = Topic.objects.order_by("tree_id", "lft")
-    if is_admin(user):
-        return topics
-    return topics.filter(pk__in=_granted_topic_ids(user, permissions.MODERATE_TOPIC))
+    return permissions.topics_moderated_by(user).order_by("tree_id", "lft")
 
 
-def _in_my_topics(user: Employee, path: str) -> Q:
+class _EqualsAny(Func):
+    """``value = ANY(array)``. With the array an ``ARRAY(subquery)`` PostgreSQL reads the
+    subquery once (an InitPlan) and looks the values up by index. ``value IN (subquery)``
+    over guardian's answer (an OR of a user-grant and a group-grant subquery) is estimated
+    at three quarters of the topics, so the planner read every thread (queue count query
+    at 1,000,000 posts: 16 ms by hand-built scope, 84 ms as IN, see the commit)."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def _in_my_topics(user: Employee, path: str) -> Q | _EqualsAny:
+    """Rows whose topic (at `path`) the user moderates; no condition at all for admins."""
     if is_admin(user):
         return Q()
-    return Q(**{f"{path}__in": _granted_topic_ids(user, permissions.MODERATE_TOPIC)})
+    topics = permissions.topics_moderated_by(user).order_by().values("pk")
+    return _EqualsAny(F(path), ArraySubquery(topics))
 
 
 def review_overdue(clarified: ClarifiedAnswer, today: datetime.date | None = None) -> bool:
@@ -116,78 +114,71 @@ class Queue:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+def _queue_sections(scope, now: datetime.datetime) -> dict[str, QuerySet]:
+    """The queue's five sections, each limited to the user's topics by `scope(path)`."""
+    new_since = now - datetime.timedelta(days=NEW_THREAD_DAYS)
+    unanswered_before = now - datetime.timedelta(days=settings.MODERATION_UNANSWERED_DAYS)
+    return {
+        "new_threads": Thread.objects.filter(scope("topic_id"), created_at__gte=new_since),
+        "reports": Report.objects.filter(
+            scope("post__thread__topic_id"), status=Report.Status.OPEN
+        ),
+        "unanswered": Thread.objects.filter(
+            scope("topic_id"),
+            kind=Thread.Kind.QUESTION,
+            reply_count=0,
+            solution_post__isnull=True,
+            locked=False,
+            created_at__lt=unanswered_before,
+        ),
+        "review_due": ClarifiedAnswer.objects.filter(
+            scope("post__thread__topic_id"), review_by__lt=timezone.localdate()
+        ),
+        "escalations": Escalation.objects.filter(
+            scope("thread__topic_id"), status__in=OPEN_STATUSES
+        ),
+    }
+
+
+# What each section's list shows with a row, and its order (newest or oldest first).
+_QUEUE_LISTS = {
+    "new_threads": (("topic", "author__unit__county"), "-created_at"),
+    "reports": (("post__thread__topic", "post__author", "reporter__unit__county"), "created_at"),
+    "unanswered": (("topic", "author__unit__county"), "created_at"),
+    "review_due": (("post__thread__topic", "clarified_by"), "review_by"),
+    "escalations": (("thread__topic", "department"), "received_at"),
+}
+
+
 def moderation_queue(user: Employee) -> Queue:
     """What waits for the moderator in the topics they moderate (all topics for admins).
 
-    Six queries: the counts in one, then one list per section (each at most
-    QUEUE_LIST_LIMIT rows, newest or oldest first as fits the section).
+    Six queries: the counts in one, with the ids of the user's topics (guardian's answer),
+    then one list per section (each at most QUEUE_LIST_LIMIT rows, newest or oldest first
+    as fits the section) by those ids, which the planner estimates exactly; none for a
+    section when the user moderates no topic.
     """
     now = timezone.now()
-    today = timezone.localdate()
-    new_since = now - datetime.timedelta(days=NEW_THREAD_DAYS)
-    unanswered_before = now - datetime.timedelta(days=settings.MODERATION_UNANSWERED_DAYS)
+    counted = _queue_sections(lambda path: _in_my_topics(user, path), now)
+    columns = {f"n_{name}": _count(section) for name, section in counted.items()}
+    every_topic = is_admin(user)
+    if not every_topic:
+        topics = permissions.topics_moderated_by(user).order_by().values("pk")
+        columns["topic_ids"] = ArraySubquery(topics)
+    row = Employee.objects.filter(pk=user.pk).annotate(**columns).values(*columns).get()
+    topic_ids = row.pop("topic_ids", None) or []
+    counts = {key.removeprefix("n_"): value for key, value in row.items()}
 
-    new_threads = Thread.objects.filter(_in_my_topics(user, "topic_id"), created_at__gte=new_since)
-    reports = Report.objects.filter(
-        _in_my_topics(user, "post__thread__topic_id"), status=Report.Status.OPEN
-    )
-    unanswered = Thread.objects.filter(
-        _in_my_topics(user, "topic_id"),
-        kind=Thread.Kind.QUESTION,
-        reply_count=0,
-        solution_post__isnull=True,
-        locked=False,
-        created_at__lt=unanswered_before,
-    )
-    review_due = ClarifiedAnswer.objects.filter(
-        _in_my_topics(user, "post__thread__topic_id"), review_by__lt=today
-    )
-    escalations = Escalation.objects.filter(
-        _in_my_topics(user, "thread__topic_id"), status__in=OPEN_STATUSES
-    )
+    def listed(path: str) -> Q:
+        return Q() if every_topic else Q(**{f"{path}__in": topic_ids})
 
-    counts = (
-        Employee.objects.filter(pk=user.pk)
-        .annotate(
-            n_new_threads=_count(new_threads),
-            n_reports=_count(reports),
-            n_unanswered=_count(unanswered),
-            n_review_due=_count(review_due),
-            n_escalations=_count(escalations),
-        )
-        .values("n_new_threads", "n_reports", "n_unanswered", "n_review_due", "n_escalations")
-        .get()
-    )
-    counts = {key.removeprefix("n_"): value for key, value in counts.items()}
-    limit = QUEUE_LIST_LIMIT
-    return Queue(
-        new_threads=list(
-            new_threads.select_related("topic", "author__unit__county").order_by("-created_at")[
-                :limit
-            ]
-        ),
-        reports=list(
-            reports.select_related(
-                "post__thread__topic", "post__author", "reporter__unit__county"
-            ).order_by("created_at")[:limit]
-        ),
-        unanswered=list(
-            unanswered.select_related("topic", "author__unit__county").order_by("created_at")[
-                :limit
-            ]
-        ),
-        review_due=list(
-            review_due.select_related("post__thread__topic", "clarified_by").order_by("review_by")[
-                :limit
-            ]
-        ),
-        escalations=with_overdue(
-            escalations.select_related("thread__topic", "department").order_by("received_at")[
-                :limit
-            ]
-        ),
-        counts=counts,
-    )
+    sections = _queue_sections(listed, now)
+    lists = {
+        name: list(sections[name].select_related(*related).order_by(order)[:QUEUE_LIST_LIMIT])
+        for name, (related, order) in _QUEUE_LISTS.items()
+    }
+    with_overdue(lists["escalations"])
+    return Queue(**lists, counts=counts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,13 +409,28 @@ def audit_entries(user: Employee, *, action: str = "", topic_id: int | None = No
     """The audit log the user may read, newest first: all for admins, their topics' entries
     for moderators. Filter by action and topic."""
     entries = AuditEntry.objects.select_related("actor", "topic").order_by("-created_at", "-id")
-    if not is_admin(user):
-        entries = entries.filter(topic_id__in=_granted_topic_ids(user, permissions.MODERATE_TOPIC))
+    entries = entries.filter(_in_my_topics(user, "topic_id"))
     if action:
         entries = entries.filter(action=action)
     if topic_id:
         entries = entries.filter(topic_id=topic_id)
     return entries
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+def audit_log_page(
+    user: Employee, *, action: str = "", topic_id: int | None = None, number: int = 1
+) -> tuple[int, list[AuditEntry], bool]:
+    """Page `number` of the user's audit log (-1: the last page) as (the page's number, its
+    entries, whether an older page follows). One query; the last page counts first."""
+    entries = audit_entries(user, action=action, topic_id=topic_id)
+    if number == -1:
+        number = max(1, -(-entries.count() // AUDIT_PAGE_SIZE))
+    start = (number - 1) * AUDIT_PAGE_SIZE
+    rows = list(entries[start : start + AUDIT_PAGE_SIZE + 1])
+    return number, rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
 
 
 def escalation_register(
@@ -484,3 +490,16 @@ def post_for_action(pk: int) -> Post:
 
 def thread_for_action(pk: int) -> Thread:
     return Thread.objects.select_related("topic").get(pk=pk)
+
+
+def report_for_action(pk: int) -> Report:
+    return Report.objects.select_related("post__thread__topic").get(pk=pk)
+
+
+def consultation_of(thread: Thread) -> Consultation | None:
+    """The thread's consultation, if one was opened (at most one per thread)."""
+    return Consultation.objects.filter(thread=thread).first()
+
+
+def clarified_answer_of(post: Post) -> ClarifiedAnswer | None:
+    return ClarifiedAnswer.objects.filter(post=post).first()

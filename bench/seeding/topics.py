@@ -184,4 +184,3 @@ def _published_topic(
     return Topic.objects.create(
         parent=parent, position=position, published_at=published, **shown, **staffing
     )
-

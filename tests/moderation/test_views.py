@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from forum.models import Thread
 from moderation import services
-from moderation.models import ClarifiedAnswer, Escalation, Notification, Report
+from moderation.models import AuditEntry, ClarifiedAnswer, Escalation, Notification, Report
 from tests.moderation.conftest import make_post
 
 BASE = 3  # session, employee, header counts
@@ -218,3 +218,20 @@ def test_a_nul_byte_in_a_reason_is_a_field_error():
         form = form_class({"reason": "før\x00etter"})
         assert not form.is_valid()
         assert list(form.errors) == ["reason"]
+
+
+def test_the_audit_log_pages_back_to_the_last_page(topic_a, admin_user):
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=admin_user, action=AuditEntry.Action.LOCK_THREAD, topic=topic_a, target=f"T{i}"
+        )
+        for i in range(120)
+    )
+    total = AuditEntry.objects.count()
+    client = client_for(admin_user)
+    url = reverse("moderation:audit-log")
+    second = client.get(url, {"page": "2"}).context
+    assert len(second["entries"]) == 50 and second["has_next"]
+    last = client.get(url, {"page": "last"}).context
+    assert last["page"] == (total + 49) // 50 and not last["has_next"]
+    assert len(last["entries"]) == total - 50 * (last["page"] - 1)

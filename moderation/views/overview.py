@@ -1,0 +1,60 @@
+"""The moderator's overview pages: the queue, the audit log, and everyone's notifications."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from erfaringsforum.pagination import page_number
+from moderation import forms, permissions, services
+from moderation import querysets as q
+from moderation.models import AuditEntry
+from moderation.views.base import GET_POST, query_without_page
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    """The moderator's queue: new threads, reports, unanswered questions, reviews, escalations."""
+    permissions.check_can_view_moderation_queue(request.user)
+    return render(
+        request,
+        "moderation/queue.html",
+        {"queue": q.moderation_queue(request.user), "days": q.NEW_THREAD_DAYS},
+    )
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    permissions.check_can_view_audit_log(request.user)
+    topics = list(q.moderated_topics(request.user).only("pk", "name"))
+    form = forms.AuditFilterForm(
+        request.GET or None, actions=AuditEntry.Action.choices, topics=topics
+    )
+    action, topic_id = "", None
+    if form.is_bound and form.is_valid():
+        action = form.cleaned_data["action"] or ""
+        topic_id = form.cleaned_data["topic"]
+    number, entries, has_next = q.audit_log_page(
+        request.user,
+        action=action,
+        topic_id=topic_id,
+        number=page_number(request.GET.get("page")),
+    )
+    return render(
+        request,
+        "moderation/audit_log.html",
+        {
+            "form": form,
+            "entries": entries,
+            "page": number,
+            "has_next": has_next,
+            "query": query_without_page(request).urlencode(),
+        },
+    )
+
+
+@GET_POST
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The employee's notifications; POST marks them all read."""
+    if request.method == "POST":
+        services.mark_notifications_read(request.user)
+        return redirect("moderation:notifications")
+    return render(
+        request, "moderation/notifications.html", {"items": q.notifications_for(request.user)}
+    )
