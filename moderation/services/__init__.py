@@ -47,7 +47,6 @@ from moderation.services.staffing import (
     set_back_office_members,
     staff_topic,
     staffing_errors,
-    sync_topic_permissions,
     unpublish_topic,
 )
 
@@ -76,7 +75,6 @@ __all__ = [
     "set_escalation_status",
     "staff_topic",
     "staffing_errors",
-    "sync_topic_permissions",
     "unclarify_post",
     "unhide_post",
     "unlock_thread",

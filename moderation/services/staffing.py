@@ -101,10 +101,6 @@ def back_office_member_errors(back_office: BackOffice, member_ids: Iterable[int]
     ]
 
 
-def sync_topic_permissions(topics) -> None:  # removed at merge
-    pass
-
-
 @transaction.atomic
 def staff_topic(
     topic: Topic,

@@ -298,7 +298,6 @@ def test_every_service_that_changes_state_names_the_rule_its_caller_checked():
         "record_post_audit",
         "staffing_errors",  # rules in words, for the admin's forms
         "back_office_member_errors",
-        "sync_topic_permissions",  # removed at merge
     }
     for name in services.__all__:
         function = getattr(services, name)
