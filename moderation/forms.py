@@ -137,6 +137,7 @@ class ClarifyForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = _text(_("Internal note"), required=True, max_length=32_000, rows=5)
+    submission_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 class EscalationForm(forms.Form):

@@ -179,6 +179,8 @@ class InternalNote(models.Model):
     body_md = models.TextField(_("text"), max_length=32_000)
     body_html = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The form's one-time key: a note sent twice (a double click) is stored once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

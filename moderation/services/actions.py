@@ -3,11 +3,11 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.transactions import atomic_with_retry
 from forum import services as forum_services
 from forum.models import Post, Thread, Topic
 from moderation.models import AuditEntry
@@ -27,13 +27,17 @@ def refresh_counters(*, threads: Iterable[Thread] = (), topics: Iterable[Topic] 
 
 def locked_post(post: Post) -> tuple[Thread, Post]:
     # Thread first, then post: the forum's write services lock in the same order.
-    thread = Thread.objects.select_for_update().select_related("topic").get(pk=post.thread_id)
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    thread = (
+        Thread.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("topic")
+        .get(pk=post.thread_id)
+    )
+    post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
     post.thread = thread
     return thread, post
 
 
-@transaction.atomic
+@atomic_with_retry
 def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     """Hide a post from readers (it is kept and can be restored). A reason is required.
 
@@ -48,6 +52,9 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     post.hidden_at = timezone.now()
     post.hidden_by = by
     post.save(update_fields=["hidden_at", "hidden_by"])
+    # Counters (the topic's row) before the reports: the lock order of
+    # erfaringsforum.transactions puts topics before everything else.
+    refresh_counters(threads=[thread], topics=[thread.topic])
     resolved = resolve_reports(post, by=by, note=reason)
     record_post_audit(
         post,
@@ -63,11 +70,10 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
         % {"thread": thread.title, "reason": reason},
         object_url(thread),
     )
-    refresh_counters(threads=[thread], topics=[thread.topic])
     return post
 
 
-@transaction.atomic
+@atomic_with_retry
 def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     """Show a hidden post again (audit action ``restore_post``).
 
@@ -79,6 +85,7 @@ def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     post.hidden_at = None
     post.hidden_by = None
     post.save(update_fields=["hidden_at", "hidden_by"])
+    refresh_counters(threads=[thread], topics=[thread.topic])
     record_post_audit(
         post,
         actor=by,
@@ -91,11 +98,10 @@ def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
         _("A moderator restored your post in “%(thread)s”.") % {"thread": thread.title},
         object_url(thread),
     )
-    refresh_counters(threads=[thread], topics=[thread.topic])
     return post
 
 
-@transaction.atomic
+@atomic_with_retry
 def edit_post_as_moderator(
     post: Post, *, by: Employee, body: str, title: str | None = None, reason: str = ""
 ) -> Post:
@@ -130,7 +136,11 @@ def edit_post_as_moderator(
 def _set_thread_flag(
     thread: Thread, *, by: Employee, flag: str, value: bool, reason: str
 ) -> Thread:
-    thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("topic")
+        .get(pk=thread.pk)
+    )
     if getattr(thread, flag) == value:
         return thread
     setattr(thread, flag, value)
@@ -152,7 +162,7 @@ def _set_thread_flag(
     return thread
 
 
-@transaction.atomic
+@atomic_with_retry
 def lock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
     """Close a thread to new replies. Locking a locked thread changes nothing.
 
@@ -161,7 +171,7 @@ def lock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
     return _set_thread_flag(thread, by=by, flag="locked", value=True, reason=reason)
 
 
-@transaction.atomic
+@atomic_with_retry
 def unlock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
     """Open a locked thread to replies again.
 
@@ -170,7 +180,7 @@ def unlock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
     return _set_thread_flag(thread, by=by, flag="locked", value=False, reason=reason)
 
 
-@transaction.atomic
+@atomic_with_retry
 def pin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
     """Keep a thread at the top of its topic's list.
 
@@ -179,7 +189,7 @@ def pin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
     return _set_thread_flag(thread, by=by, flag="pinned", value=True, reason=reason)
 
 
-@transaction.atomic
+@atomic_with_retry
 def unpin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
     """Let a pinned thread take its place by activity again.
 
@@ -188,7 +198,7 @@ def unpin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
     return _set_thread_flag(thread, by=by, flag="pinned", value=False, reason=reason)
 
 
-@transaction.atomic
+@atomic_with_retry
 def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = "") -> Thread:
     """Move a thread to another published topic; both topics' counters follow.
 
@@ -196,7 +206,11 @@ def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = 
 
     Caller checked: ``permissions.check_can_moderate(by, thread.topic)`` (the source topic).
     """
-    thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("topic")
+        .get(pk=thread.pk)
+    )
     to_topic = Topic.objects.get(pk=to_topic.pk)
     if to_topic.pk == thread.topic_id:
         raise ValidationError({"to_topic": _("The thread is already in this topic.")})
@@ -221,5 +235,5 @@ def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = 
         % {"thread": thread.title, "source": source.name, "target": to_topic.name},
         object_url(thread),
     )
-    refresh_counters(topics=[source, to_topic])
+    refresh_counters(topics=sorted([source, to_topic], key=lambda topic: topic.pk))
     return thread

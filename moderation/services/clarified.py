@@ -3,11 +3,11 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.transactions import atomic_with_retry
 from forum.models import Post
 from moderation.models import AuditEntry, ClarifiedAnswer
 from moderation.services.actions import locked_post
@@ -16,7 +16,7 @@ from moderation.services.audit import record_post_audit
 A = AuditEntry.Action
 
 
-@transaction.atomic
+@atomic_with_retry
 def clarify_post(
     post: Post,
     *,
@@ -55,7 +55,7 @@ def clarify_post(
     return clarified
 
 
-@transaction.atomic
+@atomic_with_retry
 def unclarify_post(post: Post, *, by: Employee, reason: str = "") -> None:
     """Take the clarified mark off a post.
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
+from erfaringsforum.transactions import atomic_with_retry, lock_author
 from forum import services as forum_services
 from forum.models import Post, Thread
 from moderation.models import AuditEntry, Escalation, Notification
@@ -31,7 +32,7 @@ STATUS_STAMP = {
 }
 
 
-@transaction.atomic
+@atomic_with_retry
 def escalate_thread(
     thread: Thread,
     *,
@@ -50,7 +51,11 @@ def escalate_thread(
     Caller checked: ``permissions.check_can_escalate(by, thread)``.
     """
     # The thread lock serialises double submits; the key is looked up once it is held.
-    thread = Thread.objects.select_for_update().select_related("topic").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("topic")
+        .get(pk=thread.pk)
+    )
     if submission_key is not None:
         existing = Escalation.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -101,7 +106,19 @@ def escalate_thread(
     return escalation
 
 
-@transaction.atomic
+def _locked_escalation(escalation: Escalation) -> Escalation:
+    """The escalation, read under its thread's lock. Every service that changes an
+    escalation locks its thread first (erfaringsforum.transactions), so the thread's lock
+    serialises them; the escalation's own row is written last, after the forum's counters."""
+    list(
+        Thread.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk=escalation.thread_id)
+        .values_list("pk", flat=True)
+    )
+    return Escalation.objects.select_related("thread__topic", "department").get(pk=escalation.pk)
+
+
+@atomic_with_retry
 def set_escalation_status(
     escalation: Escalation, *, by: Employee, status: str, reason: str = ""
 ) -> Escalation:
@@ -112,9 +129,7 @@ def set_escalation_status(
 
     Caller checked: ``permissions.check_can_handle_escalation(by, escalation)``.
     """
-    escalation = (
-        Escalation.objects.select_for_update().select_related("thread__topic").get(pk=escalation.pk)
-    )
+    escalation = _locked_escalation(escalation)
     if status not in ESCALATION_FLOW[escalation.status]:
         raise ValidationError(
             _("An escalation that is %(current)s cannot become %(new)s.")
@@ -149,7 +164,17 @@ def set_escalation_status(
     return escalation
 
 
-@transaction.atomic
+def _answered_with(escalation: Escalation, submission_key: uuid.UUID | None) -> bool:
+    return (
+        submission_key is not None
+        and escalation.answer_post_id is not None
+        and Post.objects.filter(
+            pk=escalation.answer_post_id, submission_key=submission_key
+        ).exists()
+    )
+
+
+@atomic_with_retry
 def answer_escalation(
     escalation: Escalation,
     *,
@@ -164,10 +189,11 @@ def answer_escalation(
 
     Caller checked: ``permissions.check_can_handle_escalation(by, escalation)``.
     """
-    escalation = (
-        Escalation.objects.select_for_update().select_related("thread__topic").get(pk=escalation.pk)
-    )
+    lock_author(by.pk)  # the answer is a post by `by`: the lock order's first step
+    escalation = _locked_escalation(escalation)
     if escalation.status not in (Escalation.Status.RECEIVED, Escalation.Status.IN_PROGRESS):
+        if _answered_with(escalation, submission_key):
+            return escalation  # the same form sent twice (a double click): the first stands
         raise ValidationError(_("This escalation has already been answered or closed."))
     post = forum_services.post_reply(
         escalation.thread,

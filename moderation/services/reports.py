@@ -6,14 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
-from forum.models import Post
+from erfaringsforum.transactions import atomic_with_retry
+from forum.models import Post, Thread
 from moderation.models import AuditEntry, Report
 from moderation.services.audit import record_post_audit, require_reason
 
 A = AuditEntry.Action
 
 
-@transaction.atomic
+@atomic_with_retry
 def report_post(post: Post, *, reporter: Employee, reason: str) -> Report:
     """File a report on a post. A second report by the same employee returns the open one.
 
@@ -33,13 +34,24 @@ def report_post(post: Post, *, reporter: Employee, reason: str) -> Report:
     return report
 
 
-@transaction.atomic
+@atomic_with_retry
 def dismiss_report(report: Report, *, by: Employee, reason: str = "") -> Report:
     """Close an open report without acting on the post.
 
     Caller checked: ``permissions.check_can_moderate(by, report.post.thread.topic)``.
     """
-    report = Report.objects.select_for_update().select_related("post__thread").get(pk=report.pk)
+    # The lock order (erfaringsforum.transactions): the post's thread, then the report.
+    thread_id = Report.objects.filter(pk=report.pk).values_list("post__thread_id", flat=True).get()
+    list(
+        Thread.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk=thread_id)
+        .values_list("pk", flat=True)
+    )
+    report = (
+        Report.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("post__thread__topic")
+        .get(pk=report.pk)
+    )
     if report.status != Report.Status.OPEN:
         raise ValidationError(_("This report has already been handled."))
     report.status = Report.Status.DISMISSED

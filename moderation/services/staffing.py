@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.transactions import atomic_with_retry
 from forum.models import Topic
 from moderation.models import AuditEntry, BackOffice, BackOfficeMembership
 from moderation.services.audit import record_audit
@@ -101,7 +102,7 @@ def back_office_member_errors(back_office: BackOffice, member_ids: Iterable[int]
     ]
 
 
-@transaction.atomic
+@atomic_with_retry
 def staff_topic(
     topic: Topic,
     *,
@@ -122,7 +123,7 @@ def staff_topic(
 
     Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
     """
-    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(no_key=True).get(pk=topic.pk)
     errors = staffing_errors(
         topic, moderator=moderator, back_office=back_office, deputy_moderator=deputy_moderator
     )
@@ -154,7 +155,7 @@ def staff_topic(
     return topic
 
 
-@transaction.atomic
+@atomic_with_retry
 def publish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
     """Open a staffed topic. Refuses, naming what is missing, when it is not staffed.
 
@@ -163,7 +164,7 @@ def publish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
 
     Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
     """
-    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(no_key=True).get(pk=topic.pk)
     if topic.is_published:
         return topic
     problems = staffing_problems(topic)
@@ -179,13 +180,13 @@ def publish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
     return topic
 
 
-@transaction.atomic
+@atomic_with_retry
 def unpublish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
     """Close a topic to readers and writers; its threads stay. No-op when unpublished.
 
     Caller checked: ``accounts.permissions.can_use_admin(by)`` (the admin's staff gate).
     """
-    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(no_key=True).get(pk=topic.pk)
     if not topic.is_published:
         return topic
     topic.published_at = None
@@ -194,7 +195,7 @@ def unpublish_topic(topic: Topic, *, by: Employee, reason: str = "") -> Topic:
     return topic
 
 
-@transaction.atomic
+@atomic_with_retry
 def add_back_office_member(
     back_office: BackOffice, *, employee: Employee, by: Employee
 ) -> BackOfficeMembership:
@@ -216,7 +217,7 @@ def add_back_office_member(
     return membership
 
 
-@transaction.atomic
+@atomic_with_retry
 def remove_back_office_member(
     back_office: BackOffice,
     *,
@@ -249,7 +250,7 @@ def remove_back_office_member(
     )
 
 
-@transaction.atomic
+@atomic_with_retry
 def set_back_office_members(
     back_office: BackOffice, *, members: Iterable[Employee], by: Employee
 ) -> BackOffice:

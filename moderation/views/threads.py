@@ -3,6 +3,8 @@
 A consultation is 404 for everyone outside the topic's staff.
 """
 
+import uuid
+
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -97,7 +99,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
 
     return form_action(
         request,
-        forms.NoteForm(request.POST or None),
+        forms.NoteForm(request.POST or None, initial={"submission_key": uuid.uuid4()}),
         service=services.add_internal_note,
         target=current,
         actor="author",
