@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee
 from erfaringsforum.db import prepared_cursor
+from erfaringsforum.transactions import atomic_with_retry, lock_author
 from forum import querysets
 from forum.markdown import RENDERER_VERSION, render_markdown
 from forum.models import (
@@ -73,14 +74,10 @@ def _clean_text(value: str, *, field: str, max_length: int) -> str:
 
 def _lock_author(author: Employee) -> None:
     # One employee's submissions queue behind each other: the rate limit and the
-    # submission key are then checked against committed rows, never raced.
-    with prepared_cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {Employee._meta.db_table} WHERE id = %s FOR UPDATE",  # noqa: S608
-            [author.pk],
-        )
-        if cursor.fetchone() is None:
-            raise Employee.DoesNotExist
+    # submission key are then checked against committed rows, never raced. An advisory
+    # lock, not a row lock on the employee: rows other transactions write that point at the
+    # employee (notifications, audit entries) would wait for it (the lock order's step 1).
+    lock_author(author.pk)
 
 
 def _existing_post(submission_key: uuid.UUID | None, author: Employee) -> Post | None:
@@ -163,7 +160,7 @@ def _bump_topic(topic_id: int, *, threads: int, posts: int, now) -> None:
 # Writing --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_with_retry
 def start_thread(
     topic: Topic,
     *,
@@ -230,7 +227,7 @@ def start_thread(
     return thread
 
 
-@transaction.atomic
+@atomic_with_retry
 def post_reply(
     thread: Thread,
     *,
@@ -300,7 +297,7 @@ def _count_reply(thread: Thread, post: Post, *, author: Employee, now) -> None:
         cursor.execute(sql, params)
 
 
-@transaction.atomic
+@atomic_with_retry
 def edit_post(
     post: Post,
     *,
@@ -323,8 +320,11 @@ def edit_post(
     if reason:
         reason = _clean_text(reason, field="reason", max_length=500)
 
-    post = Post.objects.select_for_update(of=("self",)).select_related("thread").get(pk=post.pk)
-    thread = post.thread
+    # The lock order (erfaringsforum.transactions): the thread, then the post.
+    thread_id = Post.objects.filter(pk=post.pk).values_list("thread_id", flat=True).get()
+    thread = Thread.objects.select_for_update(no_key=True).get(pk=thread_id)
+    post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
+    post.thread = thread
     change_title = title is not None and post.position == 1 and title != thread.title
     if body == post.body_md and not change_title:
         return post
@@ -351,7 +351,6 @@ def edit_post(
     post.full_clean(exclude=["body_html"], validate_unique=False, validate_constraints=False)
     post.save(update_fields=["body_md", "body_html", "renderer_version", "edited_at", "edit_count"])
     if change_title:
-        thread = Thread.objects.select_for_update().get(pk=thread.pk)
         thread.title = title
         thread.full_clean(validate_unique=False, validate_constraints=False)
         thread.save(update_fields=["title"])
@@ -359,11 +358,20 @@ def edit_post(
     return post
 
 
-@transaction.atomic
+def _locked_with_thread(post: Post) -> Post:
+    """The post locked after its thread (the lock order of erfaringsforum.transactions)."""
+    thread_id = Post.objects.filter(pk=post.pk).values_list("thread_id", flat=True).get()
+    thread = Thread.objects.select_for_update(no_key=True).get(pk=thread_id)
+    post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
+    post.thread = thread
+    return post
+
+
+@atomic_with_retry
 def delete_post(post: Post, *, by: Employee) -> Post:
     """Soft-delete a post: it keeps its place and text, shown as deleted, restorable by a
-    moderator. Locks the post; refreshes thread and topic counters."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    moderator. Locks the thread and the post; refreshes thread and topic counters."""
+    post = _locked_with_thread(post)
     if post.deleted_at is not None:
         return post
     post.deleted_at = timezone.now()
@@ -373,11 +381,11 @@ def delete_post(post: Post, *, by: Employee) -> Post:
     return post
 
 
-@transaction.atomic
+@atomic_with_retry
 def restore_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     """Undo an author's delete (a moderator's action). Locks the post, refreshes thread and
     topic counters and writes a restore_post audit entry in the same transaction."""
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = _locked_with_thread(post)
     if post.deleted_at is None:
         return post
     post.deleted_at = None
@@ -397,14 +405,14 @@ def restore_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     return post
 
 
-@transaction.atomic
+@atomic_with_retry
 def mark_solution(thread: Thread, *, post: Post | None, by: Employee) -> Thread:
     """Mark a reply as the answer that solved a question (post=None removes the mark).
 
     Raises ValidationError unless the thread is a question and the post is a visible
     reply in it. Locks the thread.
     """
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(no_key=True).get(pk=thread.pk)
     if thread.kind != Thread.Kind.QUESTION:
         raise ValidationError(_("Only questions can be marked as solved."))
     if post is None:
@@ -460,7 +468,7 @@ def refresh_thread_counters(thread: Thread) -> Thread:
 def refresh_topic_counters(topic: Topic) -> Topic:
     """Recompute a topic's thread count, visible post count and last activity. Locks the
     topic row."""
-    topic = Topic.objects.select_for_update().get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(no_key=True).get(pk=topic.pk)
     topic.thread_count = Thread.objects.filter(topic=topic).count()
     topic.post_count = Post.objects.filter(
         thread__topic=topic, hidden_at__isnull=True, deleted_at__isnull=True

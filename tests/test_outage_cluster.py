@@ -8,24 +8,21 @@ and clients that sign in through the login form and post replies while the clust
 stopped and started again.
 """
 
-import http.cookiejar
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
+
+from tests.live import Browser, free_port, gunicorn, product_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "demo-erfaring-2026"
@@ -43,12 +40,6 @@ def _pg_bin(name: str) -> str | None:
     return str(candidates[0]) if candidates else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _as_postgres(cmd: list[str]) -> list[str]:
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         return ["runuser", "-u", "postgres", "--", *cmd]
@@ -59,7 +50,7 @@ class Cluster:
     def __init__(self, base: Path) -> None:
         self.data = base / "data"
         self.log = base / "postgres.log"
-        self.port = _free_port()
+        self.port = free_port()
         self.pg_ctl = _pg_bin("pg_ctl")
         subprocess.run(
             _as_postgres([_pg_bin("initdb"), "-D", str(self.data), "-U", "postgres",
@@ -85,46 +76,6 @@ class Cluster:
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
 
 
-class Employee:
-    """A browser: a cookie jar, signing in through the form, sending replies."""
-
-    def __init__(self, base: str, email: str) -> None:
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
-        self.email = email
-
-    def _token(self) -> str:
-        return next(c.value for c in self.jar if c.name == "csrftoken")
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str, dict]:
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self._token()})
-            body = body.encode()
-        try:
-            with self.opener.open(self.base + path, body, timeout=20) as response:
-                return response.status, response.read().decode(), dict(response.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace"), dict(error.headers)
-
-    def sign_in(self) -> None:
-        self.request("/konto/logg-inn/")
-        status, page, _ = self.request(
-            "/konto/logg-inn/", {"username": self.email, "password": DEMO_PASSWORD, "next": "/"}
-        )
-        assert status == 302, (
-            "the demo login failed: " + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))[:600]
-        )
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 @pytest.fixture
 def product(tmp_path_factory):
     if not _pg_bin("initdb") or not _pg_bin("pg_ctl"):
@@ -136,47 +87,14 @@ def product(tmp_path_factory):
     cluster.start()
     with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
         conn.execute("CREATE DATABASE erf_outage")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": cluster.url("erf_outage"),
-        "DEBUG": "0",
-        "SECRET_KEY": "outage-test-" + "s" * 40,
-        "SECURE_COOKIES": "0",
-        "AUTH_MODE": "local",
-        "FORUM_POST_INTERVAL_SECONDS": "0",
-        "PORT": str(port),
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_ACCESSLOG": "/dev/null",
-        "STATIC_PLAIN": "1",
-    }
+    env = product_env(cluster.url("erf_outage"), free_port())
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo"]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
-    server_log = (base / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-        cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        if server.poll() is not None:
-            pytest.fail("gunicorn stopped: " + (base / "gunicorn.log").read_text()[-2000:])
-        try:
-            urllib.request.urlopen(base_url + "/healthz", timeout=2)  # noqa: S310 (http)
-            break
-        except OSError:
-            time.sleep(0.1)
     try:
-        yield cluster, base_url
+        with gunicorn(env, base / "gunicorn.log") as base_url:
+            yield cluster, base_url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        server_log.close()
         try:
             cluster.stop()
         finally:
@@ -191,17 +109,15 @@ def test_a_database_outage_under_load_gives_503s_loses_no_confirmed_reply_and_re
             "WHERE tp.published_at IS NOT NULL AND tp.parent_id IS NOT NULL AND NOT t.locked "
             "ORDER BY t.id LIMIT 1"
         ).fetchone()[0]
-    people = [
-        Employee(base_url, f"{DEMO_USERS[n % 2]}@erfaringsforum.example") for n in range(CLIENTS)
-    ]
-    for person in people:
-        person.sign_in()
+    people = [Browser(base_url) for _ in range(CLIENTS)]
+    for n, person in enumerate(people):
+        person.sign_in(f"{DEMO_USERS[n % 2]}@erfaringsforum.example", DEMO_PASSWORD)
 
     results: list[tuple[float, str, int, str, str, dict]] = []
     lock = threading.Lock()
     stop = threading.Event()
 
-    def work(person: Employee, n: int) -> None:
+    def work(person: Browser, n: int) -> None:
         count = 0
         while not stop.is_set():
             count += 1

@@ -12,6 +12,7 @@ from forum import services as forum_services
 from forum.models import Post, Thread, Topic
 from moderation.models import AuditEntry
 from moderation.services.audit import record_audit, record_post_audit, require_reason
+from moderation.services.locking import locked_thread
 from moderation.services.notifications import notify, object_url
 from moderation.services.reports import resolve_reports
 
@@ -27,11 +28,7 @@ def refresh_counters(*, threads: Iterable[Thread] = (), topics: Iterable[Topic] 
 
 def locked_post(post: Post) -> tuple[Thread, Post]:
     # Thread first, then post: the forum's write services lock in the same order.
-    thread = (
-        Thread.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("topic")
-        .get(pk=post.thread_id)
-    )
+    thread = locked_thread(post.thread_id)
     post = Post.objects.select_for_update(no_key=True).get(pk=post.pk)
     post.thread = thread
     return thread, post
@@ -136,11 +133,7 @@ def edit_post_as_moderator(
 def _set_thread_flag(
     thread: Thread, *, by: Employee, flag: str, value: bool, reason: str
 ) -> Thread:
-    thread = (
-        Thread.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("topic")
-        .get(pk=thread.pk)
-    )
+    thread = locked_thread(thread.pk)
     if getattr(thread, flag) == value:
         return thread
     setattr(thread, flag, value)
@@ -206,11 +199,7 @@ def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = 
 
     Caller checked: ``permissions.check_can_moderate(by, thread.topic)`` (the source topic).
     """
-    thread = (
-        Thread.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("topic")
-        .get(pk=thread.pk)
-    )
+    thread = locked_thread(thread.pk)
     to_topic = Topic.objects.get(pk=to_topic.pk)
     if to_topic.pk == thread.topic_id:
         raise ValidationError({"to_topic": _("The thread is already in this topic.")})

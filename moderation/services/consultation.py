@@ -12,6 +12,7 @@ from forum.markdown import render_markdown
 from forum.models import Thread
 from moderation.models import AuditEntry, Consultation, InternalNote
 from moderation.services.audit import record_audit
+from moderation.services.locking import locked_thread
 
 A = AuditEntry.Action
 
@@ -23,11 +24,7 @@ def open_consultation(thread: Thread, *, by: Employee) -> Consultation:
     Caller checked: ``permissions.check_can_view_consultation(by, thread.topic)`` and
     ``permissions.check_can_moderate(by, thread.topic)``.
     """
-    thread = (
-        Thread.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("topic")
-        .get(pk=thread.pk)
-    )
+    thread = locked_thread(thread.pk)
     consultation, created = Consultation.objects.get_or_create(
         thread=thread, defaults={"opened_by": by}
     )

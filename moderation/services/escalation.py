@@ -14,6 +14,7 @@ from forum import services as forum_services
 from forum.models import Post, Thread
 from moderation.models import AuditEntry, Escalation, Notification
 from moderation.services.audit import record_audit, require_reason
+from moderation.services.locking import locked_thread
 from moderation.services.notifications import notify, object_url
 
 A = AuditEntry.Action
@@ -51,11 +52,7 @@ def escalate_thread(
     Caller checked: ``permissions.check_can_escalate(by, thread)``.
     """
     # The thread lock serialises double submits; the key is looked up once it is held.
-    thread = (
-        Thread.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("topic")
-        .get(pk=thread.pk)
-    )
+    thread = locked_thread(thread.pk)
     if submission_key is not None:
         existing = Escalation.objects.filter(submission_key=submission_key).first()
         if existing is not None:

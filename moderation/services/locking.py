@@ -1,0 +1,13 @@
+"""Row locks in the order of erfaringsforum.transactions."""
+
+from forum.models import Thread, Topic
+
+
+def locked_thread(pk: int) -> Thread:
+    """The thread locked (FOR NO KEY UPDATE, the lock order's thread step), with its topic
+    read once the lock is held. Not one locked read joined to the topic: when another
+    transaction moves the thread meanwhile, PostgreSQL rechecks the join of the new thread
+    row against the topic row it had read, finds no match and returns no thread."""
+    thread = Thread.objects.select_for_update(no_key=True).get(pk=pk)
+    thread.topic = Topic.objects.get(pk=thread.topic_id)
+    return thread
