@@ -3,8 +3,11 @@
 import functools
 from collections.abc import Sequence
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from accounts.models import Employee
 from accounts.querysets import (
@@ -16,9 +19,8 @@ from accounts.querysets import (
     split_row,
 )
 from erfaringsforum.db import prepared_cursor
+from forum import extensions
 from forum.models import Post, PostRevision, Thread, ThreadRead, ThreadViewDay, Topic
-from moderation import querysets as moderation_reads
-from moderation.models import ClarifiedAnswer, Escalation
 
 # A post as a page of posts shows it (components/_post.html and forum.permissions).
 POST_FIELDS = (
@@ -30,6 +32,43 @@ THREAD_ROW_FIELDS = (
     "id", "topic_id", "title", "kind", "pinned", "locked", "solution_post_id", "reply_count",
     "post_count", "last_activity_at", "author_id", "last_post_id",
 )  # fmt: skip
+
+
+# The visibility rule's "every ancestor published" part (forum.permissions.can_view_topic):
+# no unpublished topic on the path from the root down to the topic itself, one range read
+# over the topic_tree_order index (tree_id, lft). In SQL for the raw reads ("{alias}" is
+# the topic's), as an ORM expression for querysets of topics.
+_TREE_PUBLISHED_SQL = f"""NOT EXISTS (
+    SELECT 1 FROM {Topic._meta.db_table} anc
+     WHERE anc.tree_id = {{alias}}.tree_id AND anc.lft <= {{alias}}.lft
+       AND anc.rght >= {{alias}}.rght AND anc.published_at IS NULL)"""  # noqa: S608
+
+
+def tree_published_sql(alias: str) -> str:
+    return _TREE_PUBLISHED_SQL.format(alias=alias)
+
+
+def tree_published(path: str = "") -> Exists:
+    """The ORM form of tree_published_sql for the topic at `path` ("" for a Topic query)."""
+    prefix = f"{path}__" if path else ""
+    return ~Exists(
+        Topic.objects.filter(
+            tree_id=OuterRef(f"{prefix}tree_id"),
+            lft__lte=OuterRef(f"{prefix}lft"),
+            rght__gte=OuterRef(f"{prefix}rght"),
+            published_at__isnull=True,
+        )
+    )
+
+
+TREE_PUBLISHED = tree_published()
+
+
+def is_tree_published(topic: Topic) -> bool:
+    """One query (none for a root): for a topic whose read did not carry the flag."""
+    if topic.parent_id is None:
+        return topic.is_published
+    return Topic.objects.filter(pk=topic.pk).filter(TREE_PUBLISHED).exists()
 
 
 def topic_tree() -> QuerySet[Topic]:
@@ -247,8 +286,10 @@ def threads_for_topic_page(
 TOPIC_AND_PARENT_JOIN = f"LEFT JOIN {Topic._meta.db_table} pa ON pa.id = tp.parent_id"
 
 
-def _topic_and_parent(row: tuple, fields: list[str]) -> Topic:
+def _topic_and_parent(row: tuple, fields: list[str], tree_published: bool | None = None) -> Topic:
     topic = Topic.from_db(connection.alias, fields, row[: len(fields)])
+    if tree_published is not None:
+        topic.tree_published = tree_published
     parent_row = row[len(fields) : 2 * len(fields)]
     if parent_row[0] is not None:
         topic._state.fields_cache["parent"] = Topic.from_db(connection.alias, fields, parent_row)
@@ -260,7 +301,7 @@ def _topic_sql() -> tuple[str, list[str]]:
     topic_fields, topic_select = select_columns(Topic, "tp")
     _fields, parent_select = select_columns(Topic, "pa")
     sql = f"""
-        SELECT {topic_select}, {parent_select}
+        SELECT {topic_select}, {parent_select}, {tree_published_sql("tp")}
           FROM {Topic._meta.db_table} tp {TOPIC_AND_PARENT_JOIN}
          WHERE tp.slug = %s
     """  # noqa: S608  (identifiers from the models, the slug a parameter)
@@ -268,12 +309,80 @@ def _topic_sql() -> tuple[str, list[str]]:
 
 
 def topic_for_page(slug: str) -> Topic | None:
-    """The topic with this slug and its parent (one query), or None."""
+    """The topic with this slug, its parent and `tree_published` (one query), or None."""
     sql, fields = _topic_sql()
     with prepared_cursor() as cursor:
         cursor.execute(sql, [slug])
         row = cursor.fetchone()
-    return None if row is None else _topic_and_parent(row, fields)
+    return None if row is None else _topic_and_parent(row[:-1], fields, row[-1])
+
+
+# A viewer's topic grants, user and group grants together, as "pk codename" strings. The
+# tables are django-guardian's; tests/moderation/test_staffing.py checks that the answers
+# are guardian's ObjectPermissionChecker's for every role and permission, without its two
+# ORM queries per topic. Read with what VIEWER contributors add (the header's counts) in
+# one row: every page that checks a topic right shows the header too (F26, F29).
+def _grants_sql() -> str:
+    def col(model: type, name: str) -> str:
+        return model._meta.get_field(name).column
+
+    uop, gop, perm = UserObjectPermission, GroupObjectPermission, Permission
+    member = Employee._meta.get_field("groups")
+    by_user = f"""
+        SELECT g.{col(uop, "object_pk")} || ' ' || p.{col(perm, "codename")} AS grant_
+          FROM {uop._meta.db_table} g
+          JOIN {perm._meta.db_table} p ON p.id = g.{col(uop, "permission")}
+         WHERE g.{col(uop, "user")} = %(user)s AND g.{col(uop, "content_type")} = %(ct)s
+           AND p.{col(perm, "content_type")} = %(ct)s"""  # noqa: S608
+    by_group = f"""
+        SELECT g.{col(gop, "object_pk")} || ' ' || p.{col(perm, "codename")}
+          FROM {gop._meta.db_table} g
+          JOIN {perm._meta.db_table} p ON p.id = g.{col(gop, "permission")}
+          JOIN {member.m2m_db_table()} m ON m.{member.m2m_reverse_name()} = g.{col(gop, "group")}
+         WHERE m.{member.m2m_column_name()} = %(user)s AND g.{col(gop, "content_type")} = %(ct)s
+           AND p.{col(perm, "content_type")} = %(ct)s"""  # noqa: S608
+    return f"""(SELECT coalesce(array_agg(gr.grant_), '{{}}')
+                  FROM ({by_user} UNION {by_group}) gr)"""  # noqa: S608
+
+
+def _viewer_parts() -> tuple[str, str]:
+    """The viewer's select list (grants, then every VIEWER contribution) and joins."""
+    contributions = extensions.columns(extensions.VIEWER)
+    selects = [_grants_sql(), *(c.select for c in contributions)]
+    return ", ".join(selects), " ".join(c.join for c in contributions)
+
+
+def _viewer_params(viewer: Employee) -> dict:
+    params = {"user": viewer.pk, "ct": ContentType.objects.get_for_model(Topic).pk}
+    for contribution in extensions.columns(extensions.VIEWER):
+        if contribution.params is not None:
+            params.update(contribution.params(viewer))
+    return params
+
+
+def _keep_viewer(viewer: Employee, values: tuple) -> set[tuple[str, str]]:
+    """Keep what the viewer columns read: the grants on the viewer (`_topic_perms`, for
+    forum.permissions), the rest through each contribution's keep()."""
+    grants, rest = values[0], values[1:]
+    viewer._topic_perms = {tuple(grant.split(" ", 1)) for grant in grants}
+    for contribution in extensions.columns(extensions.VIEWER):
+        contribution.keep(viewer, rest[: contribution.width])
+        rest = rest[contribution.width :]
+    return viewer._topic_perms
+
+
+@functools.cache
+def _viewer_sql() -> str:
+    select, joins = _viewer_parts()
+    return f"SELECT {select} FROM (SELECT 1) AS one {joins}"  # noqa: S608
+
+
+def read_viewer(viewer: Employee) -> set[tuple[str, str]]:
+    """The viewer's (topic pk, codename) grants, with what VIEWER contributors read in the
+    same row (kept on the viewer object). One query."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_viewer_sql(), _viewer_params(viewer))
+        return _keep_viewer(viewer, cursor.fetchone())
 
 
 @functools.cache
@@ -281,14 +390,14 @@ def _thread_page_sql(with_viewer: bool) -> tuple[str, list[str], list[str]]:
     thread_fields, thread_select = select_columns(Thread, "t")
     topic_fields, topic_select = select_columns(Topic, "tp")
     _fields, parent_select = select_columns(Topic, "pa")
-    viewer_columns = f", {moderation_reads.VIEWER_COLUMNS}" if with_viewer else ""
-    viewer_join = moderation_reads.VIEWER_JOIN if with_viewer else ""
+    extra = "".join(f", {c.select}" for c in extensions.columns(extensions.THREAD))
+    viewer_columns, viewer_join = "", ""
+    if with_viewer:
+        select, viewer_join = _viewer_parts()
+        viewer_columns = f", {select}"
     sql = f"""
         SELECT {thread_select}, {topic_select}, {parent_select}, {VIEWS_SQL},
-               EXISTS (SELECT 1 FROM {ClarifiedAnswer._meta.db_table} c
-                        WHERE c.thread_id = t.id),
-               EXISTS (SELECT 1 FROM {Escalation._meta.db_table} e WHERE e.thread_id = t.id)
-               {viewer_columns}
+               {tree_published_sql("tp")} {extra} {viewer_columns}
           FROM {Thread._meta.db_table} t
           JOIN {Topic._meta.db_table} tp ON tp.id = t.topic_id {TOPIC_AND_PARENT_JOIN}
           {viewer_join}
@@ -298,17 +407,18 @@ def _thread_page_sql(with_viewer: bool) -> tuple[str, list[str], list[str]]:
 
 
 def thread_for_page(pk: int, viewer: Employee | None = None) -> Thread | None:
-    """One thread with its topic (and the topic's parent), its views so far (`views`),
-    and whether it has clarified answers and escalations (`has_clarified`,
-    `has_escalations`: two index probes that spare most thread pages moderation's two
-    queries for them); None when there is no such thread. One query.
+    """One thread with its topic (and the topic's parent, and `tree_published`), its views
+    so far (`views`), and what THREAD contributors of forum.extensions read on the same row
+    (moderation's `has_clarified`, `has_escalations`: two index probes that spare most
+    thread pages moderation's two queries for them); None when there is no such thread.
+    One query.
 
-    With a signed-in `viewer`, the same row carries the viewer's topic grants and the
-    header's counts (moderation.querysets.VIEWER_COLUMNS), kept on the viewer object: the
-    page then makes no query of its own for either (F29)."""
+    With a signed-in `viewer`, the same row carries the viewer's topic grants and what
+    VIEWER contributors read (the header's counts), kept on the viewer object: the page
+    then makes no query of its own for either (F29)."""
     with_viewer = viewer is not None and viewer.is_authenticated
     sql, thread_fields, topic_fields = _thread_page_sql(with_viewer)
-    params = {"pk": pk, **(moderation_reads.viewer_params(viewer) if with_viewer else {})}
+    params = {"pk": pk, **(_viewer_params(viewer) if with_viewer else {})}
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -316,10 +426,14 @@ def thread_for_page(pk: int, viewer: Employee | None = None) -> Thread | None:
         return None
     n, m = len(thread_fields), len(thread_fields) + 2 * len(topic_fields)
     thread = build(Thread, thread_fields, row[:n])
-    thread._state.fields_cache["topic"] = _topic_and_parent(row[n:m], topic_fields)
-    thread.views, thread.has_clarified, thread.has_escalations = row[m : m + 3]
+    thread.views, published = row[m : m + 2]
+    thread._state.fields_cache["topic"] = _topic_and_parent(row[n:m], topic_fields, published)
+    rest = row[m + 2 :]
+    for contribution in extensions.columns(extensions.THREAD):
+        contribution.keep(thread, rest[: contribution.width])
+        rest = rest[contribution.width :]
     if with_viewer:
-        moderation_reads.keep_viewer_state(viewer, row[m + 3 :])
+        _keep_viewer(viewer, rest)
     return thread
 
 
@@ -328,6 +442,8 @@ def _with_related_sql(model: type, relation: str, where: str, suffix: str) -> tu
     related = model._meta.get_field(relation).related_model
     fields, select = select_columns(model, "o")
     related_fields, related_select = select_columns(related, "r")
+    if related is Topic:  # the visibility rule's flag, read with the topic
+        related_select += f", {tree_published_sql('r')}"
     sql = f"""
         SELECT {select}, {related_select}
           FROM {model._meta.db_table} o
@@ -346,9 +462,11 @@ def _one_with_related(model: type, relation: str, where: str, value, suffix: str
         row = cursor.fetchone()
     if row is None:
         return None
-    n = len(fields)
+    n, m = len(fields), len(fields) + len(related_fields)
     instance = build(model, fields, row[:n])
-    instance._state.fields_cache[relation] = build(related, related_fields, row[n:])
+    instance._state.fields_cache[relation] = related_obj = build(related, related_fields, row[n:m])
+    if related is Topic:
+        related_obj.tree_published = row[m]
     return instance
 
 
@@ -365,8 +483,22 @@ def post_by_submission_key(key) -> Post | None:
     return _one_with_related(Post, "thread", "submission_key", key)
 
 
-def post_with_thread(pk: int) -> QuerySet[Post]:
-    return Post.objects.filter(pk=pk).select_related("thread__topic", "author__unit__county")
+def post_with_thread(pk: int) -> Post | None:
+    """A post with its thread, topic (with `tree_published`) and author, or None. One query."""
+    post = (
+        Post.objects.filter(pk=pk)
+        .select_related("thread__topic", "author__unit__county")
+        .annotate(topic_tree_published=tree_published("thread__topic"))
+        .first()
+    )
+    if post is not None:
+        post.thread.topic.tree_published = post.topic_tree_published
+    return post
+
+
+def topic_for_form(slug: str) -> Topic | None:
+    """A topic with `tree_published` (the new-thread form), or None. One query."""
+    return Topic.objects.filter(slug=slug).annotate(tree_published=TREE_PUBLISHED).first()
 
 
 def revisions_of(post: Post) -> QuerySet[PostRevision]:
@@ -377,29 +509,28 @@ def revisions_of(post: Post) -> QuerySet[PostRevision]:
 def _posts_page_sql() -> tuple[str, list[list[str]]]:
     post_fields, post_select = select_columns(Post, "p", POST_FIELDS)
     author_groups, author_select = person_columns("a")
-    clarified_fields, clarified_select = select_columns(
-        ClarifiedAnswer, "ca", ("id", "post_id", "clarified_by_id", "clarified_at")
-    )
-    by_fields, by_select = select_columns(Employee, "cb", ("id", "name"))
+    contributions = extensions.columns(extensions.POST)
+    extra = "".join(f", {c.select}" for c in contributions)
+    joins = " ".join(c.join for c in contributions)
     sql = f"""
-        SELECT {post_select}, {author_select}, {clarified_select}, {by_select}
+        SELECT {post_select}, {author_select} {extra}
           FROM {Post._meta.db_table} p
           {person_joins("a", "p.author_id")}
-          LEFT JOIN {ClarifiedAnswer._meta.db_table} ca ON ca.post_id = p.id
-          LEFT JOIN {Employee._meta.db_table} cb ON cb.id = ca.clarified_by_id
+          {joins}
          WHERE p.thread_id = %s AND p.position >= %s AND p.position <= %s
          ORDER BY p.position
          LIMIT %s
     """  # noqa: S608  (identifiers from the models, the values parameters)
-    return sql, [post_fields, *author_groups, clarified_fields, by_fields]
+    return sql, [post_fields, *author_groups]
 
 
 class PostPage(list):
     """A page of posts (posts_on_page): the Post objects, knowing their thread, and `rows`,
-    the rows they came from, which hold every value the page can show. The posts' authors
-    (unit, county) and clarifications are attached by with_people(): the page of posts is a
-    cached fragment keyed by the rows and the viewer's rights (forum_tags.post_list), and a
-    page served from it builds none of them (F25 in docs/benchmarks.md)."""
+    the rows they came from, which hold every value the page can show (with what POST
+    contributors of forum.extensions read: moderation's clarification). The posts' authors
+    (unit, county) and contributed values are attached by with_people(): the page of posts
+    is a cached fragment keyed by the rows and the viewer's rights (forum_tags.post_list),
+    and a page served from it builds none of them (F25 in docs/benchmarks.md)."""
 
     def __init__(self, posts: list[Post], rows: list[tuple], groups: list[list[str]]) -> None:
         super().__init__(posts)
@@ -408,19 +539,16 @@ class PostPage(list):
         self._people = False
 
     def with_people(self) -> "PostPage":
-        """Attach each post's author (unit, county) and clarification (clarified_by)."""
+        """Attach each post's author (unit, county) and the contributed values."""
         if not self._people:
             groups, seen = self._groups, {}
+            contributions = extensions.columns(extensions.POST)
             for post, row in zip(self, self.rows, strict=True):
-                slices, _rest = split_row(row, groups)
+                slices, rest = split_row(row, groups)
                 post._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
-                clarification = None
-                if slices[4][0] is not None:
-                    clarification = build(ClarifiedAnswer, groups[4], slices[4])
-                    clarification._state.fields_cache["clarified_by"] = build(
-                        Employee, groups[5], slices[5]
-                    )
-                post._state.fields_cache["clarification"] = clarification
+                for contribution in contributions:
+                    contribution.keep(post, rest[: contribution.width])
+                    rest = rest[contribution.width :]
             self._people = True
         return self
 
@@ -429,7 +557,7 @@ def posts_on_page(thread: Thread, first: int, last: int, *, people: bool = True)
     """Posts first..last of a thread, one range scan on (thread, position) however long the
     thread is, with their authors (unit, county) and clarifications, knowing their thread:
     the page renders them without another query. Only POST_FIELDS are loaded. With
-    people=False the authors and clarifications wait for PostPage.with_people()."""
+    people=False the authors and contributed values wait for PostPage.with_people()."""
     sql, groups = _posts_page_sql()
     with prepared_cursor() as cursor:
         cursor.execute(sql, [thread.pk, first, last, last - first + 1])

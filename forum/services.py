@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee
 from erfaringsforum.db import prepared_cursor
-from forum import querysets
+from forum import extensions, querysets
 from forum.markdown import RENDERER_VERSION, render_markdown
 from forum.models import (
     BODY_MAX_LENGTH,
@@ -36,8 +36,7 @@ from forum.models import (
     ThreadViewDay,
     Topic,
 )
-from moderation.models import AuditEntry
-from moderation.permissions import can_moderate
+from forum.permissions import can_moderate
 
 VIEW_BUCKETS = 8
 VIEWS_FOLD_LAG_DAYS = 2
@@ -376,7 +375,8 @@ def delete_post(post: Post, *, by: Employee) -> Post:
 @transaction.atomic
 def restore_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     """Undo an author's delete (a moderator's action). Locks the post, refreshes thread and
-    topic counters and writes a restore_post audit entry in the same transaction."""
+    topic counters and calls the POST_RESTORED hooks of forum.extensions (moderation's
+    audit entry) in the same transaction."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.deleted_at is None:
         return post
@@ -384,16 +384,8 @@ def restore_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     post.save(update_fields=["deleted_at"])
     thread = refresh_thread_counters(post.thread)
     refresh_topic_counters(thread.topic)
-    AuditEntry.objects.create(
-        actor=by,
-        action=AuditEntry.Action.RESTORE_POST,
-        topic=thread.topic,
-        thread=thread,
-        post=post,
-        target=f'#{post.position} "{thread.title}"'[:300],
-        reason=reason,
-        details={"undid": "author_delete"},
-    )
+    post.thread = thread
+    extensions.post_restored(post, by=by, reason=reason)
     return post
 
 

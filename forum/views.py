@@ -22,12 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from erfaringsforum.pagination import page_number
 from erfaringsforum.urlcache import fixed_url, pk_url
-from forum import permissions, querysets, services
+from forum import extensions, permissions, querysets, services
 from forum.forms import EditPostForm, ReplyForm, ThreadForm
 from forum.markdown import render_markdown
 from forum.models import Post, Thread, ThreadRead, Topic
-from moderation import services as moderation_services
-from moderation.querysets import thread_moderation_summary
 
 KEPT_FIELDS = ("title", "body", "reason")
 
@@ -186,31 +184,6 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _annotate_post_rights(request: HttpRequest, thread: Thread, posts: list[Post]) -> bool:
-    """Set each post's can_* booleans; returns can_moderate_thread. The topic-wide answers
-    are computed once for the page (the caller has checked that the thread is visible)."""
-    user = request.user
-    can_solve = permissions.can_mark_solution(user, thread)
-    moderates = permissions.can_moderate_thread(user, thread)
-    can_clarify = permissions.can_clarify_in(user, thread)
-    rights = {"moderates": moderates, "visible": True}
-    for post in posts:
-        post.can_report = permissions.can_report_post(user, post, visible=True)
-        post.can_hide = moderates and post.hidden_at is None
-        post.can_unhide = moderates and post.hidden_at is not None
-        post.can_clarify = can_clarify and post.is_visible
-        post.can_see_body = permissions.can_see_post_body(user, post, moderates=moderates)
-        post.can_edit = permissions.can_edit_post(user, post, **rights)
-        post.can_delete = permissions.can_delete_post(user, post, visible=True)
-        post.can_restore = permissions.can_restore_post(user, post, moderates=moderates)
-        post.can_view_history = permissions.can_view_history(user, post, **rights)
-        post.is_solution = post.pk == thread.solution_post_id
-        post.can_mark_solution = (
-            can_solve and post.position > 1 and post.is_visible and not post.is_solution
-        )
-    return moderates
-
-
 @require_safe
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = querysets.thread_for_page(pk, viewer=request.user)
@@ -238,7 +211,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(_("There is no such page."))
     first = (page - 1) * per_page + 1
     posts = querysets.posts_on_page(thread, first, first + per_page - 1, people=False)
-    can_moderate = _annotate_post_rights(request, thread, posts)
+    can_moderate = permissions.post_rights(request.user, thread, posts)
     services.record_visit(thread, viewer=request.user, position=posts[-1].position if posts else 0)
     can_reply = permissions.can_post_reply(request.user, thread)
     ancestors = list(querysets.topic_ancestors(thread.topic))
@@ -254,7 +227,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "num_pages": num_pages,
             "can_reply": can_reply,
-            "moderation": thread_moderation_summary(request.user, thread),
+            "panels": extensions.thread_panels(request.user, thread),
             "can_moderate": can_moderate,
             "form": ReplyForm() if can_reply and page == num_pages else None,
             "solution_url": (
@@ -266,16 +239,23 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _post_or_404(pk: int) -> Post:
+    post = querysets.post_with_thread(pk)
+    if post is None:
+        raise Http404(_("There is no such post."))
+    return post
+
+
 @require_safe
 def post_redirect(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(querysets.post_with_thread(pk))
+    post = _post_or_404(pk)
     permissions.check_view_thread(request.user, post.thread)
     return HttpResponseRedirect(post_url(post.thread_id, post.position))
 
 
 @require_safe
 def post_history(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(querysets.post_with_thread(pk))
+    post = _post_or_404(pk)
     permissions.check_view_history(request.user, post)
     revisions = list(querysets.revisions_of(post))
     for revision in revisions:
@@ -353,7 +333,9 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @_write_view
 @require_http_methods(["GET", "POST"])
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = querysets.topic_for_form(slug)
+    if topic is None:
+        raise Http404(_("There is no such topic."))
     permissions.check_start_thread(request.user, topic)
     status, preview = 200, None
     if request.method == "POST":
@@ -383,7 +365,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 @_write_view
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(querysets.post_with_thread(pk))
+    post = _post_or_404(pk)
     permissions.check_edit_post(request.user, post)
     thread = post.thread
     with_title = post.position == 1
@@ -392,13 +374,13 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EditPostForm(request.POST, with_title=with_title)
 
         def edit(data: dict) -> HttpResponse:
-            # A moderator editing someone else's post goes through moderation, which
-            # audits the edit and tells the author; authors edit through the forum.
+            # A moderator editing someone else's post goes through the registered handler
+            # (moderation audits the edit and tells the author); authors edit here.
             changes = {"body": data["body"], "title": data.get("title"), "reason": data["reason"]}
-            if post.author_id == request.user.pk:
+            if post.author_id == request.user.pk or (
+                extensions.moderator_edit(post, by=request.user, **changes) is None
+            ):
                 services.edit_post(post, editor=request.user, **changes)
-            else:
-                moderation_services.edit_post_as_moderator(post, by=request.user, **changes)
             return HttpResponseRedirect(post_url(thread.pk, post.position))
 
         response, status, preview = _submit(request, form, edit)
@@ -428,7 +410,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @_write_view
 @require_http_methods(["GET", "POST"])
 def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(querysets.post_with_thread(pk))
+    post = _post_or_404(pk)
     permissions.check_delete_post(request.user, post)
     if request.method == "POST":
         services.delete_post(post, by=request.user)
@@ -451,7 +433,7 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @_write_view
 @require_POST
 def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(querysets.post_with_thread(pk))
+    post = _post_or_404(pk)
     permissions.check_restore_post(request.user, post)
     services.restore_post(post, by=request.user)
     return HttpResponseRedirect(post_url(post.thread_id, post.position))

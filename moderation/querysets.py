@@ -9,10 +9,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BigIntegerField,
-    Count,
     Exists,
     F,
     Func,
@@ -28,8 +28,11 @@ from guardian.models import UserObjectPermission
 
 from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP, is_admin
+from accounts.querysets import build, select_columns
 from erfaringsforum.db import prepared_cursor
 from forum.models import Post, Thread, Topic
+from forum.permissions import topics_visible_to
+from forum.querysets import TREE_PUBLISHED, topic_tree
 from moderation import permissions
 from moderation.models import (
     AuditEntry,
@@ -195,56 +198,72 @@ def moderation_queue(user: Employee) -> Queue:
 
 
 # Written out once as SQL: the same query built through the ORM cost ~10 ms of Python on
-# every page (docs/benchmarks.md, F3). Table and codename names are this project's.
-_MY_TOPICS_CTE = """
+# every page (docs/benchmarks.md, F3). Table, column and choice names come from the models.
+def _col(model: type, name: str) -> str:
+    return model._meta.get_field(name).column
+
+
+def _counts_sql() -> str:
+    uop, perm = UserObjectPermission, Permission
+    member = Employee._meta.get_field("groups")
+    my_topics = f"""
 my_topics AS (
-  SELECT g.object_pk::bigint AS topic_id
-    FROM guardian_userobjectpermission g
-    JOIN auth_permission p ON p.id = g.permission_id
-    JOIN django_content_type ct ON ct.id = p.content_type_id AND ct.id = g.content_type_id
-   WHERE g.user_id = %(user)s AND p.codename = %(codename)s
-     AND ct.app_label = 'forum' AND ct.model = 'topic'
-)"""
-_COUNTS_SELECT = """
+  SELECT g.{_col(uop, "object_pk")}::bigint AS topic_id
+    FROM {uop._meta.db_table} g
+    JOIN {perm._meta.db_table} p ON p.id = g.{_col(uop, "permission")}
+   WHERE g.{_col(uop, "user")} = %(user)s AND p.{_col(perm, "codename")} = %(codename)s
+     AND p.{_col(perm, "content_type")} = %(ct)s AND g.{_col(uop, "content_type")} = %(ct)s
+)"""  # noqa: S608
+    report, post, thread = Report._meta.db_table, Post._meta.db_table, Thread._meta.db_table
+    counts = f"""
 SELECT
-  (SELECT count(*) FROM moderation_notification n
-    WHERE n.recipient_id = %(user)s AND n.read_at IS NULL) AS unread,
+  (SELECT count(*) FROM {Notification._meta.db_table} n
+    WHERE n.{_col(Notification, "recipient")} = %(user)s
+      AND n.{_col(Notification, "read_at")} IS NULL) AS unread,
   EXISTS (SELECT 1 FROM my_topics) AS moderates,
-  (SELECT count(*) FROM moderation_report r
-     JOIN forum_post po ON po.id = r.post_id
-     JOIN forum_thread th ON th.id = po.thread_id
-    WHERE r.status = 'open'
-      AND (%(admin)s OR th.topic_id IN (SELECT topic_id FROM my_topics))) AS reports,
-  EXISTS (SELECT 1 FROM accounts_employee_groups eg
-            JOIN auth_group gr ON gr.id = eg.group_id
-           WHERE eg.employee_id = %(user)s AND gr.name = %(group)s) AS contact,
-  (SELECT count(*) FROM moderation_escalation e
-    WHERE e.department_id = %(unit)s AND e.status IN ('received', 'in_progress')) AS inbox
-"""
-NAVIGATION_SQL = f"WITH {_MY_TOPICS_CTE} {_COUNTS_SELECT}"
+  (SELECT count(*) FROM {report} r
+     JOIN {post} po ON po.id = r.{_col(Report, "post")}
+     JOIN {thread} th ON th.id = po.{_col(Post, "thread")}
+    WHERE r.{_col(Report, "status")} = %(report_open)s
+      AND (%(admin)s OR th.{_col(Thread, "topic")} IN (SELECT topic_id FROM my_topics))
+  ) AS reports,
+  EXISTS (SELECT 1 FROM {member.m2m_db_table()} eg
+            JOIN {Group._meta.db_table} gr ON gr.id = eg.{member.m2m_reverse_name()}
+           WHERE eg.{member.m2m_column_name()} = %(user)s AND gr.name = %(group)s) AS contact,
+  (SELECT count(*) FROM {Escalation._meta.db_table} e
+    WHERE e.{_col(Escalation, "department")} = %(unit)s
+      AND e.{_col(Escalation, "status")} IN (%(received)s, %(in_progress)s)) AS inbox
+"""  # noqa: S608
+    return f"WITH {my_topics} {counts}"
+
+
+NAVIGATION_SQL = _counts_sql()
 _COUNT_NAMES = ("unread", "moderates", "reports", "contact", "inbox")
-# The header's counts and the user's topic grants (moderation.permissions) as the columns
-# of one row: every page that checks a topic right shows the header too. Read on their own
-# (rights_and_counts, F26 in docs/benchmarks.md) or carried by another page's one-row read
-# (forum.querysets.thread_for_page joins VIEWER_JOIN, F29). The grants come as an array of
-# "pk codename" strings, the counts from a lateral subquery.
-VIEWER_COLUMNS = f"""
-    (SELECT coalesce(array_agg(gr.object_pk || ' ' || gr.codename), '{{}}')
-       FROM ({permissions.TOPIC_PERMS_SQL}) gr),
-    viewer.unread, viewer.moderates, viewer.reports, viewer.contact, viewer.inbox"""  # noqa: S608
-_VIEWER_COUNTS = f"(WITH {_MY_TOPICS_CTE} {_COUNTS_SELECT}) viewer"
-VIEWER_JOIN = f"CROSS JOIN LATERAL {_VIEWER_COUNTS}"
-RIGHTS_AND_COUNTS_SQL = f"SELECT {VIEWER_COLUMNS} FROM {_VIEWER_COUNTS}"  # noqa: S608
+# The same counts as columns of the viewer's one-row read (forum.querysets.read_viewer and
+# the thread page's read, through forum.extensions' VIEWER columns): every page that checks
+# a topic right shows the header too (F26, F29).
+VIEWER_SELECT = ", ".join(f"viewer.{name}" for name in _COUNT_NAMES)
+VIEWER_JOIN = f"CROSS JOIN LATERAL ({NAVIGATION_SQL}) viewer"
 
 
-def _navigation_params(user: Employee) -> dict:
+def navigation_params(user: Employee) -> dict:
+    """The parameters of NAVIGATION_SQL (and of the VIEWER columns)."""
     return {
         "user": user.pk,
         "unit": user.unit_id,
         "admin": is_admin(user),
         "codename": permissions.MODERATE_TOPIC,
+        "ct": ContentType.objects.get_for_model(Topic).pk,  # cached per process
         "group": DEPARTMENT_CONTACTS_GROUP,
+        "report_open": Report.Status.OPEN,
+        "received": Escalation.Status.RECEIVED,
+        "in_progress": Escalation.Status.IN_PROGRESS,
     }
+
+
+def keep_navigation_counts(user: Employee, values: tuple) -> None:
+    """Keep the counts read with the viewer's grants on the user object (one request)."""
+    user._navigation_counts = dict(zip(_COUNT_NAMES, values, strict=True))
 
 
 def navigation_counts(user: Employee) -> dict[str, int | bool]:
@@ -252,36 +271,13 @@ def navigation_counts(user: Employee) -> dict[str, int | bool]:
     contacts whether they have a queue or inbox and how much waits in it (open reports in
     the topics they moderate, all of them for admins; open escalations to their unit).
     No query when this request already read them with the user's topic grants
-    (keep_viewer_state)."""
+    (keep_navigation_counts)."""
     counts = getattr(user, "_navigation_counts", None)
     if counts is not None:
         return counts
     with prepared_cursor() as cursor:
-        cursor.execute(NAVIGATION_SQL, _navigation_params(user))
+        cursor.execute(NAVIGATION_SQL, navigation_params(user))
         return dict(zip(_COUNT_NAMES, cursor.fetchone(), strict=True))
-
-
-def viewer_params(user: Employee) -> dict:
-    """The parameters of VIEWER_COLUMNS and VIEWER_JOIN."""
-    content_type = ContentType.objects.get_for_model(Topic)  # cached per process
-    return {**_navigation_params(user), "ct": content_type.pk}
-
-
-def keep_viewer_state(user: Employee, values: tuple) -> None:
-    """Keep what VIEWER_COLUMNS read on the user object (one request): the topic grants
-    for moderation.permissions, the counts for navigation_counts."""
-    grants, *counts = values
-    user._topic_perms = {tuple(grant.split(" ", 1)) for grant in grants}
-    user._navigation_counts = dict(zip(_COUNT_NAMES, counts, strict=True))
-
-
-def rights_and_counts(user: Employee) -> set[tuple[str, str]]:
-    """The user's (topic pk, codename) grants, user and group grants together, for
-    moderation.permissions, with the header's counts kept for navigation_counts."""
-    with prepared_cursor() as cursor:
-        cursor.execute(RIGHTS_AND_COUNTS_SQL, viewer_params(user))
-        keep_viewer_state(user, cursor.fetchone())
-    return user._topic_perms
 
 
 def forget_navigation_counts(user: Employee) -> None:
@@ -291,19 +287,6 @@ def forget_navigation_counts(user: Employee) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # the thread page
-
-
-@dataclass
-class PostModeration:
-    """What the thread page shows and offers on one post (attached as `post.moderation`)."""
-
-    clarified: ClarifiedAnswer | None = None
-    under_review: bool = False
-    is_department_answer: bool = False
-    open_reports: int = 0
-    can_report: bool = False
-    can_moderate: bool = False
-    can_clarify: bool = False
 
 
 @dataclass
@@ -326,33 +309,20 @@ CLARIFIED_COLUMNS = (
 
 
 def thread_moderation_summary(user: Employee, thread: Thread) -> ThreadModeration:
-    """What moderation shows at the top of a thread page, for the forum's thread view.
+    """What moderation shows at the top of a thread page (its panel in forum.extensions).
 
-    Two queries (the thread's clarified answers with who clarified them, and its
-    escalations with their department), plus one for the topic's staff (is a consultation
-    open). Guardian's answers come from the request's cached checker. Clarified answers past
-    their review date are marked ``under_review``; escalations open too long ``is_overdue``.
-    The per-post links (report, hide, clarify) are the forum's own ``_post.html``.
-    """
-    return thread_moderation_context(user, thread, ())
-
-
-def thread_moderation_context(user: Employee, thread: Thread, posts) -> ThreadModeration:
-    """Everything moderation adds to a thread page, in at most five queries.
-
-    The viewer's topic rights (one query, none for admins), the thread's clarified answers with who
-    clarified them (one), its escalations with their department (one), and for the topic's
-    staff whether a consultation is open plus the open report counts on the page (one each).
-    Sets ``post.moderation`` (a PostModeration) on every post in `posts`. Clarified answers
-    past their review date are marked ``under_review``. Needs ``thread.topic`` loaded.
+    At most three queries: the thread's clarified answers with who clarified them and its
+    escalations with their department (each only when the thread read's probes,
+    `has_clarified` and `has_escalations`, found any), and for the topic's staff whether a
+    consultation is open. The viewer's rights come from the grants the thread read
+    carried. Clarified answers past their review date are marked ``under_review``,
+    escalations open too long ``is_overdue``. The per-post rights (report, hide, clarify)
+    are forum.permissions.post_rights. Needs ``thread.topic`` loaded.
     """
     topic = thread.topic
-    posts = list(posts)
     can_mod = permissions.can_moderate(user, topic)
-    can_clarify = permissions.can_clarify(user, topic)
     is_staff = permissions.can_view_consultation(user, topic)
     today = timezone.localdate()
-    # forum.querysets.thread_for_page says whether there is anything to look for.
     clarified = []
     if getattr(thread, "has_clarified", True):
         clarified = list(
@@ -372,38 +342,65 @@ def thread_moderation_context(user: Employee, thread: Thread, posts) -> ThreadMo
             .select_related("department")
             .order_by("-received_at")
         )
-    has_consultation = False
-    reports: dict[int, int] = {}
-    if is_staff:
-        has_consultation = Consultation.objects.filter(thread=thread).exists()
-    if can_mod and posts:
-        reports = dict(
-            Report.objects.filter(post__in=[p.pk for p in posts], status=Report.Status.OPEN)
-            .values("post_id")
-            .annotate(n=Count("pk"))
-            .values_list("post_id", "n")
-        )
-    by_post = {answer.post_id: answer for answer in clarified}
-    for post in posts:
-        answer = by_post.get(post.pk)
-        post.moderation = PostModeration(
-            clarified=answer,
-            under_review=bool(answer and answer.under_review),
-            is_department_answer=post.kind == Post.Kind.DEPARTMENT_ANSWER,
-            open_reports=reports.get(post.pk, 0),
-            can_report=permissions.can_report(user, post),
-            can_moderate=can_mod,
-            can_clarify=can_clarify and post.is_visible,
-        )
+    has_consultation = is_staff and Consultation.objects.filter(thread=thread).exists()
     return ThreadModeration(
         can_moderate=can_mod,
-        can_clarify=can_clarify,
+        can_clarify=permissions.can_clarify(user, topic),
         can_escalate=can_mod,
         can_view_consultation=is_staff,
         has_consultation=has_consultation,
         clarified=clarified,
         escalations=escalations,
     )
+
+
+# Moderation's columns in the forum's reads (registered by moderation/extensions.py).
+# The thread page's row ("t"): whether the thread has clarified answers and escalations,
+# two index probes that spare most thread pages the summary's two queries.
+THREAD_PROBES_SELECT = f"""
+    EXISTS (SELECT 1 FROM {ClarifiedAnswer._meta.db_table} c
+             WHERE c.{_col(ClarifiedAnswer, "thread")} = t.id),
+    EXISTS (SELECT 1 FROM {Escalation._meta.db_table} e
+             WHERE e.{_col(Escalation, "thread")} = t.id)"""  # noqa: S608
+
+
+def keep_thread_probes(thread: Thread, values: tuple) -> None:
+    thread.has_clarified, thread.has_escalations = values
+
+
+# Each row of a page of posts ("p"): its clarification and who clarified it.
+_CLARIFICATION_FIELDS = ("id", "post_id", "clarified_by_id", "clarified_at")
+_CLARIFIED_BY_FIELDS = ("id", "name")
+_clarification_fields, _clarification_select = select_columns(
+    ClarifiedAnswer, "ca", _CLARIFICATION_FIELDS
+)
+_clarified_by_fields, _clarified_by_select = select_columns(Employee, "cb", _CLARIFIED_BY_FIELDS)
+POST_CLARIFICATION_SELECT = f"{_clarification_select}, {_clarified_by_select}"
+POST_CLARIFICATION_WIDTH = len(_clarification_fields) + len(_clarified_by_fields)
+POST_CLARIFICATION_JOIN = f"""
+    LEFT JOIN {ClarifiedAnswer._meta.db_table} ca ON ca.{_col(ClarifiedAnswer, "post")} = p.id
+    LEFT JOIN {Employee._meta.db_table} cb
+           ON cb.id = ca.{_col(ClarifiedAnswer, "clarified_by")}"""
+
+
+def keep_post_clarification(post: Post, values: tuple) -> None:
+    """post.clarification (a ClarifiedAnswer with clarified_by, or None) from the row."""
+    clarification = None
+    n = len(_clarification_fields)
+    if values[0] is not None:
+        clarification = build(ClarifiedAnswer, _clarification_fields, values[:n])
+        clarification._state.fields_cache["clarified_by"] = build(
+            Employee, _clarified_by_fields, values[n:]
+        )
+    post._state.fields_cache["clarification"] = clarification
+
+
+# Search: a thread ("{thread}") has a clarified answer on a visible post.
+THREAD_HAS_CLARIFIED_SQL = f"""EXISTS (
+    SELECT 1 FROM {ClarifiedAnswer._meta.db_table} ca
+      JOIN {Post._meta.db_table} cp ON cp.id = ca.{_col(ClarifiedAnswer, "post")}
+     WHERE cp.{_col(Post, "thread")} = {{thread}}.id
+       AND cp.hidden_at IS NULL AND cp.deleted_at IS NULL)"""  # noqa: S608
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,12 +455,13 @@ def escalation_for_detail(pk: int) -> Escalation:
     ).get(pk=pk)
 
 
-def topics_with_escalations() -> QuerySet[Topic]:
-    return (
-        Topic.objects.filter(Exists(Escalation.objects.filter(thread__topic=OuterRef("pk"))))
-        .order_by("name")
-        .only("pk", "name")
-    )
+def topics_with_escalations(user: Employee | None = None) -> QuerySet[Topic]:
+    """The register's topic filter: topics with escalations, those visible to `user` when
+    given (forum.permissions.topics_visible_to)."""
+    topics = Topic.objects.filter(Exists(Escalation.objects.filter(thread__topic=OuterRef("pk"))))
+    if user is not None:
+        topics = topics_visible_to(user, topics)
+    return topics.order_by("name").only("pk", "name")
 
 
 def departments() -> QuerySet[Unit]:
@@ -471,7 +469,9 @@ def departments() -> QuerySet[Unit]:
 
 
 def move_targets(thread: Thread) -> QuerySet[Topic]:
-    return Topic.objects.filter(published_at__isnull=False).exclude(pk=thread.topic_id)
+    """Where a thread may move: topics published with every ancestor (the visibility rule's
+    topics for everyone), in tree order, except its own."""
+    return topic_tree().filter(TREE_PUBLISHED).exclude(pk=thread.topic_id)
 
 
 def notifications_for(user: Employee, *, limit: int = 50) -> list[Notification]:

@@ -137,21 +137,15 @@ def post_header(post) -> SafeString:
     return _fragment(post_fragment_key(post), lambda: template_.render({"post": post}))
 
 
-# The per-post booleans the view sets (forum.views._annotate_post_rights) and _post.html reads.
-POST_FLAGS = (
-    "is_visible", "can_see_body", "can_edit", "can_delete", "can_restore", "can_view_history",
-    "can_mark_solution", "can_report", "can_hide", "can_unhide", "can_clarify",
-)  # fmt: skip
-
-
 @register.simple_tag(takes_context=True)
 def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply: bool):
     """A page of posts (forum.querysets.PostPage; components/_post.html each), cached as one
     fragment.
 
     The key is a digest of everything the list shows: the posts' rows as read (header,
-    author, body, clarification), each post's solution mark and the viewer's rights on it,
-    and the page's reply settings. Employees with the same rights
+    author, body, contributed columns such as the clarification) and each post's `rights`
+    (forum.permissions.PostRights, the very object the template renders, solution mark
+    included), and the page's reply settings. Employees with the same rights
     on a page share one entry, and an edit, a hidden post or a new right is a new key, so
     nothing is ever invalidated. A list with a form in it (restore, mark as the answer)
     carries the viewer's CSRF token and is rendered for them alone, never cached.
@@ -164,16 +158,18 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
         posts.with_people()  # authors and clarifications, only for a page rendered anew
         return "".join(template_.render({"post": post, **extra, **csrf}) for post in posts)
 
-    if any(post.can_restore or post.can_mark_solution for post in posts):
+    if any(post.rights.personal for post in posts):
         return SafeString(render())
+    return _fragment(post_list_key(posts, reply_url, solution_action, can_reply), render)
+
+
+def post_list_key(posts, reply_url: str, solution_action: str, can_reply: bool) -> str:
+    """The key of a page of posts: its rows and each post's whole PostRights."""
     shown = [
         (reply_url, solution_action, can_reply),
-        *(
-            (row, post.is_solution, *(getattr(post, flag) for flag in POST_FLAGS))
-            for post, row in zip(posts, posts.rows, strict=True)
-        ),
+        *zip(posts.rows, (post.rights for post in posts), strict=True),
     ]
-    return _fragment(_localized_key("posts", RENDERER_VERSION, _digest(shown)), render)
+    return _localized_key("posts", RENDERER_VERSION, _digest(shown))
 
 
 @register.simple_tag

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Employee
 from accounts.querysets import build
-from forum import querysets, services
-from forum import views as forum_views
+from forum import permissions, querysets, services
 from forum.models import Post, Thread, ThreadRead, ThreadViewDay, Topic
 from forum.templatetags import forum_tags
 from moderation import services as moderation_services
@@ -276,7 +275,7 @@ def test_a_page_of_posts_builds_authors_only_when_rendered(thread, employee, oth
     request.user = employee
 
     def page_html(page):
-        forum_views._annotate_post_rights(request, thread, page)
+        permissions.post_rights(request.user, thread, page)
         return forum_tags.post_list(
             {"csrf_token": "t"}, page, reply_url="/r", solution_action="/s", can_reply=True
         )
