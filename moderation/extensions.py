@@ -88,6 +88,8 @@ def register() -> None:
         ),
     )
     extensions.add_sql("thread_has_clarified", querysets.THREAD_HAS_CLARIFIED_SQL)
+    extensions.add_sql("recent_clarified_posts", querysets.RECENT_CLARIFIED_POSTS_SQL)
+    extensions.add_sql("clarified_threads", querysets.CLARIFIED_THREADS_SQL)
     extensions.add_navigation(navigation_links)
     extensions.add_thread_panel(
         extensions.ThreadPanel("components/_moderation_thread.html", thread_panel_context)

@@ -395,7 +395,17 @@ def keep_post_clarification(post: Post, values: tuple) -> None:
     post._state.fields_cache["clarification"] = clarification
 
 
-# Search: a thread ("{thread}") has a clarified answer on a visible post.
+# Search (forum/search/engine.py): a thread ("{thread}") has a clarified answer on a visible
+# post; the newest clarified posts ("{limit}" of them); the threads with a clarified answer
+# on a visible post.
+RECENT_CLARIFIED_POSTS_SQL = f"""
+    SELECT {_col(ClarifiedAnswer, "post")} AS post_id FROM {ClarifiedAnswer._meta.db_table}
+     ORDER BY id DESC LIMIT {{limit}}"""  # noqa: S608
+CLARIFIED_THREADS_SQL = f"""
+    SELECT DISTINCT cp.{_col(Post, "thread")} AS thread_id
+      FROM {ClarifiedAnswer._meta.db_table} ca
+      JOIN {Post._meta.db_table} cp ON cp.id = ca.{_col(ClarifiedAnswer, "post")}
+     WHERE cp.hidden_at IS NULL AND cp.deleted_at IS NULL"""  # noqa: S608
 THREAD_HAS_CLARIFIED_SQL = f"""EXISTS (
     SELECT 1 FROM {ClarifiedAnswer._meta.db_table} ca
       JOIN {Post._meta.db_table} cp ON cp.id = ca.{_col(ClarifiedAnswer, "post")}
