@@ -328,3 +328,36 @@ def test_the_locked_read_holds_the_threads_row(thread):
             other.execute(  # the topic is not locked with it
                 "SELECT id FROM forum_topic WHERE id = %s FOR UPDATE NOWAIT", [thread.topic_id]
             )
+
+
+def test_the_visibility_rules_sql_equals_its_orm_form(make_topic):
+    """forum.querysets.tree_published_sql (the raw reads' "every ancestor published") and
+    tree_published() (the querysets') agree on every topic of a tree with drafts at each
+    level; the raw reads that carry it give the same."""
+    from django.db import connection as db
+
+    root = make_topic("Rot")
+    draft = make_topic("Utkast", published=False, parent=root)
+    under_draft = make_topic("Under utkast", parent=draft)
+    deepest = make_topic("Dypest", parent=under_draft)
+    shown = make_topic("Synlig", parent=root)
+    draft_root = make_topic("Utkast-rot", published=False)
+    under_draft_root = make_topic("Under utkast-rot", parent=draft_root)
+    expected = {
+        root: True, draft: False, under_draft: False, deepest: False, shown: True,
+        draft_root: False, under_draft_root: False,
+    }  # fmt: skip
+    orm = dict(
+        Topic.objects.annotate(flag=querysets.tree_published()).values_list("pk", "flag")
+    )
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tp.id, {querysets.tree_published_sql('tp')} FROM {Topic._meta.db_table} tp"  # noqa: S608
+        )
+        raw = dict(cursor.fetchall())
+    assert orm == raw == {topic.pk: flag for topic, flag in expected.items()}
+    for topic, flag in expected.items():
+        assert querysets.topic_for_page(topic.slug).tree_published is flag
+        assert querysets.topic_for_form(topic.slug).tree_published is flag
+        fresh = Topic.objects.get(pk=topic.pk)
+        assert querysets.is_tree_published(fresh) is flag

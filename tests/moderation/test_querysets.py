@@ -162,3 +162,38 @@ def test_the_thread_read_carries_the_viewers_rights_and_counts(
             assert permissions.is_topic_moderator(user, got.topic) is (user == moderator_a)
             assert navigation_counts(user) == counts
         assert user._topic_perms == grants
+
+
+def test_the_header_counts_sql_equals_the_orm(
+    post_a, author, employee, moderator_a, moderator_b, department_contact, department,
+    admin_user,
+):  # fmt: skip
+    """moderation.querysets.NAVIGATION_SQL (names from the models) against the ORM."""
+    from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
+    from forum.models import Topic
+    from forum.permissions import MODERATE_TOPIC, granted_topics
+    from moderation.models import Escalation, Report
+
+    services.report_post(post_a, reporter=author, reason="Feil")
+    services.escalate_thread(
+        post_a.thread, by=moderator_a, department=department, category="routine", summary="x"
+    )
+    Notification.objects.create(recipient=author, message="Hei")
+    for user in (author, employee, moderator_a, moderator_b, department_contact, admin_user):
+        permissions.forget_cached_perms(user)
+        mine = granted_topics(user, [MODERATE_TOPIC], path="post__thread__topic_id")
+        reports = Report.objects.filter(status=Report.Status.OPEN)
+        if user != admin_user:
+            reports = reports.filter(mine)
+        moderates = Topic.objects.filter(granted_topics(user, [MODERATE_TOPIC]))
+        expected = {
+            "unread": Notification.objects.filter(recipient=user, read_at=None).count(),
+            "moderates": moderates.exists(),
+            "reports": reports.count(),
+            "contact": user.groups.filter(name=DEPARTMENT_CONTACTS_GROUP).exists(),
+            "inbox": Escalation.objects.filter(
+                department_id=user.unit_id,
+                status__in=[Escalation.Status.RECEIVED, Escalation.Status.IN_PROGRESS],
+            ).count(),
+        }
+        assert navigation_counts(user) == expected, user.name
