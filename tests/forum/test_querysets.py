@@ -347,12 +347,10 @@ def test_the_visibility_rules_sql_equals_its_orm_form(make_topic):
         root: True, draft: False, under_draft: False, deepest: False, shown: True,
         draft_root: False, under_draft_root: False,
     }  # fmt: skip
-    orm = dict(
-        Topic.objects.annotate(flag=querysets.tree_published()).values_list("pk", "flag")
-    )
+    orm = dict(Topic.objects.annotate(flag=querysets.tree_published()).values_list("pk", "flag"))
     with db.cursor() as cursor:
         cursor.execute(
-            f"SELECT tp.id, {querysets.tree_published_sql('tp')} FROM {Topic._meta.db_table} tp"  # noqa: S608
+            f"SELECT tp.id, {querysets.tree_published_sql('tp')} FROM {Topic._meta.db_table} tp"
         )
         raw = dict(cursor.fetchall())
     assert orm == raw == {topic.pk: flag for topic, flag in expected.items()}
