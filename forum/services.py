@@ -2,9 +2,13 @@
 
 Every service runs in one transaction, locks the row it changes (select_for_update),
 validates the new row and saves only the fields it touched. Rule violations raise
-ValidationError with a message the form can show; who may call a service is decided by
-forum.permissions in the view (services re-check only cheap invariants such as a locked
-thread or an unpublished topic).
+ValidationError with a message the form can show.
+
+Who may act is the caller's contract, as with Zulip's do_* actions: each service's
+docstring names the forum.permissions check_* rule its caller has run (the views do; the
+admin, management commands and seeders act as the system). The services re-check only
+what can change between that check and the write, under the row lock: a thread locked or
+a topic closed meanwhile.
 
 Counters on Thread and Topic are denormalised here and nowhere else; moderation calls
 refresh_thread_counters / refresh_topic_counters after hiding, restoring or moving.
@@ -174,6 +178,8 @@ def start_thread(
 ) -> Thread:
     """Create a thread with its opening post (position 1).
 
+    Caller's contract: forum.permissions.check_start_thread(author, topic).
+
     A resubmitted form (same submission_key) returns the thread it already made. Raises
     ValidationError for an empty/too long title or body or an unknown kind, for a topic
     that is not published (unless the author moderates it), and RateLimited when the
@@ -239,6 +245,9 @@ def post_reply(
     kind: str = Post.Kind.REGULAR,
 ) -> Post:
     """Append a reply to a thread and update its counters in the same transaction.
+
+    Caller's contract: forum.permissions.check_post_reply(author, thread) (department
+    answers: moderation's escalation rules).
 
     The thread row is locked while the position is assigned, so concurrent replies get
     consecutive positions and exact counters. A resubmitted form (same submission_key)
@@ -313,7 +322,9 @@ def edit_post(
     The earlier version is kept as a PostRevision (who replaced it, when, why); an edit
     that changes nothing stores nothing. Locks the post (and the thread when the title
     changes). Raises ValidationError for an empty or too long body, title or reason.
-    Used by authors and by moderators; the caller checks permissions.
+
+    Caller's contract: forum.permissions.check_edit_post(editor, post). A moderator's edit
+    of someone else's post goes through forum.extensions.moderator_edit, which records it.
     """
     body = _clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     if title is not None:
@@ -361,7 +372,9 @@ def edit_post(
 @transaction.atomic
 def delete_post(post: Post, *, by: Employee) -> Post:
     """Soft-delete a post: it keeps its place and text, shown as deleted, restorable by a
-    moderator. Locks the post; refreshes thread and topic counters."""
+    moderator. Locks the post; refreshes thread and topic counters.
+
+    Caller's contract: forum.permissions.check_delete_post(by, post)."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.deleted_at is not None:
         return post
@@ -376,7 +389,9 @@ def delete_post(post: Post, *, by: Employee) -> Post:
 def restore_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     """Undo an author's delete (a moderator's action). Locks the post, refreshes thread and
     topic counters and calls the POST_RESTORED hooks of forum.extensions (moderation's
-    audit entry) in the same transaction."""
+    audit entry) in the same transaction.
+
+    Caller's contract: forum.permissions.check_restore_post(by, post)."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.deleted_at is None:
         return post
@@ -395,6 +410,8 @@ def mark_solution(thread: Thread, *, post: Post | None, by: Employee) -> Thread:
 
     Raises ValidationError unless the thread is a question and the post is a visible
     reply in it. Locks the thread.
+
+    Caller's contract: forum.permissions.check_mark_solution(by, thread).
     """
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if thread.kind != Thread.Kind.QUESTION:
@@ -421,6 +438,7 @@ def refresh_thread_counters(thread: Thread) -> Thread:
 
     Locks the thread row. reply_count counts visible posts after the first; post_count
     every row (positions stay 1..post_count); last activity is the newest visible post.
+    Caller's contract: none (bookkeeping after a write the caller was allowed to make).
     """
     thread = querysets.thread_for_writing(thread.pk, lock=True)
     if thread is None:
@@ -451,7 +469,7 @@ def refresh_thread_counters(thread: Thread) -> Thread:
 @transaction.atomic
 def refresh_topic_counters(topic: Topic) -> Topic:
     """Recompute a topic's thread count, visible post count and last activity. Locks the
-    topic row."""
+    topic row. Caller's contract: none (bookkeeping after an allowed write)."""
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     topic.thread_count = Thread.objects.filter(topic=topic).count()
     topic.post_count = Post.objects.filter(
@@ -539,6 +557,7 @@ def record_view(thread: Thread, *, viewer: Employee | None = None) -> None:
 
     One upsert on a (thread, day, bucket) row picked at random: concurrent readers of one
     thread spread over VIEW_BUCKETS rows and lock the thread row only for the daily fold.
+    Caller's contract: forum.permissions.check_view_thread(viewer, thread).
     """
     fold_ctes, fold_params = _views_fold(thread)
     sql, params = _view_upsert(thread)
@@ -550,7 +569,7 @@ def record_visit(thread: Thread, *, viewer: Employee, position: int) -> None:
 
     Both upserts (and the daily fold, when due) run as data-modifying CTEs of one statement,
     so a page view costs one round trip; the locking is the same as theirs (a view bucket
-    row, the reader's own read row).
+    row, the reader's own read row). Caller's contract: check_view_thread(viewer, thread).
     """
     if not viewer.is_authenticated or position < 1:
         record_view(thread, viewer=viewer)
@@ -567,7 +586,8 @@ def record_visit(thread: Thread, *, viewer: Employee, position: int) -> None:
 def mark_read(thread: Thread, *, employee: Employee, position: int) -> None:
     """Remember that the employee has read the thread up to `position` (never backwards).
 
-    One upsert; no lock on the thread.
+    One upsert; no lock on the thread. Caller's contract: check_view_thread(employee,
+    thread) (or the employee just wrote in it).
     """
     if not employee.is_authenticated or position < 1:
         return
@@ -577,7 +597,8 @@ def mark_read(thread: Thread, *, employee: Employee, position: int) -> None:
 
 
 def rerender_posts(*, batch_size: int = 500) -> int:
-    """Re-render every post stored with an older renderer version; returns how many."""
+    """Re-render every post stored with an older renderer version; returns how many.
+    Caller's contract: the system (a management command after a renderer change)."""
     done = 0
     while True:
         with transaction.atomic():
