@@ -30,10 +30,10 @@ from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP, is_admin
 from accounts.querysets import build, select_columns
 from erfaringsforum.db import prepared_cursor
+from forum import permissions  # the topic roles (moderation.permissions builds on them)
 from forum.models import Post, Thread, Topic
 from forum.permissions import topics_visible_to
 from forum.querysets import TREE_PUBLISHED, topic_tree
-from moderation import permissions
 from moderation.models import (
     AuditEntry,
     ClarifiedAnswer,
@@ -321,7 +321,7 @@ def thread_moderation_summary(user: Employee, thread: Thread) -> ThreadModeratio
     """
     topic = thread.topic
     can_mod = permissions.can_moderate(user, topic)
-    is_staff = permissions.can_view_consultation(user, topic)
+    is_staff = permissions.is_topic_staff(user, topic)  # can_view_consultation
     today = timezone.localdate()
     clarified = []
     if getattr(thread, "has_clarified", True):
