@@ -567,6 +567,7 @@ def posts_on_page(thread: Thread, first: int, last: int, *, people: bool = True)
     for row in rows:
         post = build(Post, groups[0], row[:width])
         post._state.fields_cache["thread"] = thread
+        post.row = row  # everything the post's cached header shows (forum_tags.post_header)
         posts.append(post)
     page = PostPage(posts, rows, groups)
     return page.with_people() if people else page

@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from django import template
 from django.core.cache import cache as fragment_cache
-from django.core.exceptions import ObjectDoesNotExist
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.urls import get_script_prefix
@@ -71,13 +70,6 @@ def person(employee) -> SafeString:
     )
 
 
-def _clarification(post):
-    try:
-        return post.clarification
-    except ObjectDoesNotExist:
-        return None
-
-
 def _digest(shown) -> str:
     """A fragment key's digest of everything the fragment shows. Pickled rather than repr'd:
     a page of posts' values with their bodies took 0.35 ms through repr and 0.02 ms through
@@ -108,31 +100,17 @@ def _fragment(key: str, render: Callable[[], str]) -> SafeString:
     return SafeString(html)
 
 
-def _post_header_shown(post) -> tuple:
-    """Every value a post's header (components/_post_header.html) shows."""
-    clarification = _clarification(post)
-    author = post.author
-    unit = author.unit
-    county = unit.county if unit is not None else None
-    return (
-        post.pk, post.position, post.kind, post.edit_count, post.edited_at, post.created_at,
-        post.hidden_at is not None, post.deleted_at is not None, post.is_solution,
-        author.pk, author.name, unit and unit.name, county and county.name,
-        clarification and (
-            clarification.pk, clarification.clarified_at, clarification.clarified_by.name
-        ),
-    )  # fmt: skip
-
-
 def post_fragment_key(post) -> str:
-    """The cache key of a post's header: every value the fragment renders is in it."""
-    return _localized_key("post", RENDERER_VERSION, post.pk, _digest(_post_header_shown(post)))
+    """The cache key of a post's header: a digest of the row the post (with its author and
+    contributed columns, e.g. its clarification) was built from, forum.querysets.PostPage,
+    and its solution mark: everything the fragment can render, listed nowhere by hand."""
+    return _localized_key("post", RENDERER_VERSION, post.pk, _digest((post.row, post.is_solution)))
 
 
 @register.simple_tag
 def post_header(post) -> SafeString:
     """The viewer-independent part of a post (author, dates, tags, removal notice), cached
-    per post in the shared cache. post.is_solution must be set."""
+    per post in the shared cache. A post of a PostPage (`post.row`), is_solution set."""
     template_ = get_template("components/_post_header.html")
     return _fragment(post_fragment_key(post), lambda: template_.render({"post": post}))
 
