@@ -152,7 +152,8 @@ def topic_tree_for(topics: QuerySet[Topic]) -> TopicTree:
 
 
 def published_topics() -> QuerySet[Topic]:
-    return topic_tree().filter(published_at__isnull=False)
+    """Topics published with every ancestor, in tree order: those every employee sees."""
+    return topic_tree().filter(TREE_PUBLISHED)
 
 
 def topic_children(topic: Topic) -> QuerySet[Topic]:

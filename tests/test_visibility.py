@@ -102,6 +102,8 @@ def test_an_ordinary_employee_finds_the_child_nowhere(people, hidden_world):
         assert response.status_code == 200 and response.context["results"].total == 0
     similar = client.get("/sok/lignende/", {"title": f"{WORD} i praksis"})
     assert WORD not in similar.content.decode()
+    search_page = client.get("/sok/").content.decode()  # the topic filter's choices
+    assert world["child"].name not in search_page
     _assert_reads(employee, world, visible=False)
 
 
@@ -134,6 +136,9 @@ def test_search_and_move_targets_list_only_what_everyone_sees(people, hidden_wor
     with every ancestor): a draft's staff reach it through its pages, never by search."""
     assert search_threads(parse_query(WORD), Filters()).total == 0
     assert similar_threads(*parse_title(f"{WORD} i praksis")) == []
+    from forum.search.forms import SearchForm
+
+    assert hidden_world["child"] not in SearchForm().fields["topic"].queryset
     other = Topic.objects.create(name="Annet", slug="annet")
     assert hidden_world["child"] not in moderation_querysets.move_targets(hidden_world["thread"])
     assert other not in moderation_querysets.move_targets(hidden_world["thread"])  # a draft
