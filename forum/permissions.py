@@ -319,7 +319,10 @@ def topics_visible_to(user: User, topics: QuerySet[Topic]) -> QuerySet[Topic]:
         return topics.none()
     if is_admin(user):
         return topics
-    return topics.filter(Q(querysets.TREE_PUBLISHED) | granted_topics(user))
+    # The staffed topics from the grants the request reads anyway (with the header's
+    # counts, one query): a literal list plans faster than guardian subqueries.
+    staffed = {int(pk) for pk, codename in _topic_perms(user) if codename in STAFF_PERMISSIONS}
+    return topics.filter(Q(querysets.TREE_PUBLISHED) | Q(pk__in=sorted(staffed)))
 
 
 def threads_visible_to(user: User, threads: QuerySet[Thread]) -> QuerySet[Thread]:
