@@ -56,11 +56,16 @@ _panels: list[ThreadPanel] = []
 _hooks: dict[str, list[Callable[..., Any]]] = {POST_RESTORED: [], MODERATOR_EDIT: []}
 
 
-# Registering (AppConfig.ready) ------------------------------------------------------------
+# Registering (AppConfig.ready; registering the same thing again changes nothing) --------
+
+
+def _add(registry: list, item) -> None:
+    if item not in registry:
+        registry.append(item)
 
 
 def add_columns(read: str, columns: Columns) -> None:
-    _columns[read].append(columns)
+    _add(_columns[read], columns)
 
 
 def add_sql(name: str, sql: str) -> None:
@@ -68,15 +73,15 @@ def add_sql(name: str, sql: str) -> None:
 
 
 def add_navigation(links: Callable[[Any], list[dict]]) -> None:
-    _navigation.append(links)
+    _add(_navigation, links)
 
 
 def add_thread_panel(panel: ThreadPanel) -> None:
-    _panels.append(panel)
+    _add(_panels, panel)
 
 
 def add_hook(name: str, hook: Callable[..., Any]) -> None:
-    _hooks[name].append(hook)
+    _add(_hooks[name], hook)
 
 
 # Using (the forum) ------------------------------------------------------------------------

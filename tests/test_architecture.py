@@ -93,3 +93,18 @@ def test_the_shared_plumbing_may_import_no_app(tree_copy, tmp_path):
     result = _lint(tree_copy, _config(ignore=PENDING_MOVES), tmp_path)
     assert result.returncode != 0
     assert "erfaringsforum.db" in result.stdout and "BROKEN" in result.stdout
+
+
+def test_the_extension_point_holds_moderations_contributions_once():
+    """moderation/extensions.py registers through forum/extensions.py (ModerationConfig.ready);
+    registering again (a second ready()) adds nothing, so the forum's reads keep their
+    shape."""
+    from forum import extensions
+    from moderation import extensions as moderation_extensions
+
+    before = {read: extensions.columns(read) for read in (extensions.VIEWER, extensions.THREAD,
+                                                          extensions.POST)}  # fmt: skip
+    assert all(len(columns) == 1 for columns in before.values())
+    moderation_extensions.register()
+    assert before == {read: extensions.columns(read) for read in before}
+    assert extensions.sql("thread_has_clarified", "FALSE", thread="th") != "FALSE"
