@@ -350,3 +350,19 @@ def test_the_replys_raw_counter_update_equals_the_orm_recount(thread, other_empl
         last
         == Post.objects.filter(thread=thread, author=employee).aggregate(m=Max("position"))["m"]
     )
+
+
+def test_the_forum_acts_alone_without_registered_hooks(
+    monkeypatch, thread, other_employee, moderator
+):
+    """Restoring and a moderator's edit call forum.extensions' hooks (moderation's audit);
+    with none registered the forum's own services still do the work."""
+    from forum import extensions
+    from moderation.models import AuditEntry
+
+    monkeypatch.setattr(extensions, "_hooks", {name: [] for name in extensions._hooks})
+    reply = services.post_reply(thread, author=other_employee, body="Angrer")
+    services.delete_post(reply, by=other_employee)
+    restored = services.restore_post(reply, by=moderator, reason="Feil")
+    assert restored.deleted_at is None and not AuditEntry.objects.exists()
+    assert extensions.moderator_edit(reply, by=moderator, body="Ny", title=None, reason="") is None
