@@ -27,7 +27,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from guardian.models import UserObjectPermission
 
 from accounts.models import Employee
 from accounts.permissions import is_admin, is_department_contact
@@ -39,6 +38,7 @@ from forum.permissions import (  # noqa: F401  (the topic roles, under their mod
     can_moderate,
     can_report,
     forget_cached_perms,
+    granted_topics,
     is_back_office_member,
     is_topic_moderator,
     is_topic_staff,
@@ -80,14 +80,11 @@ def staffing_grants(topic: Topic, back_office_member_ids: Iterable[int]) -> set[
 
 
 def is_any_moderator(user: User) -> bool:
-    """Moderates (or deputises for) at least one topic: holds some ``moderate_topic``."""
+    """Moderates (or deputises for) at least one topic: holds some ``moderate_topic``,
+    through a user or a group grant."""
     if not user.is_authenticated:
         return False
-    return UserObjectPermission.objects.filter(
-        user_id=user.pk,
-        permission__codename=MODERATE_TOPIC,
-        content_type=ContentType.objects.get_for_model(Topic),
-    ).exists()
+    return Topic.objects.filter(granted_topics(user, [MODERATE_TOPIC])).exists()
 
 
 # ---------------------------------------------------------------------------------------------

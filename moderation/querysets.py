@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
-    BigIntegerField,
     Exists,
     F,
     Func,
@@ -22,9 +21,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from guardian.models import UserObjectPermission
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP, is_admin
@@ -53,31 +52,18 @@ OPEN_STATUSES = (Escalation.Status.RECEIVED, Escalation.Status.IN_PROGRESS)
 # scoping
 
 
-def _granted_topic_ids(user_ref, codename: str) -> QuerySet:
-    """Topic ids on which the user holds a guardian permission (a subquery)."""
-    return (
-        UserObjectPermission.objects.filter(
-            user=user_ref,
-            permission__codename=codename,
-            content_type=ContentType.objects.get_for_model(Topic),
-        )
-        .annotate(topic_id=Cast("object_pk", BigIntegerField()))
-        .values("topic_id")
-    )
-
-
 def moderated_topics(user: Employee) -> QuerySet[Topic]:
     """The topics the user moderates (every topic for admins), in tree order."""
     topics = Topic.objects.order_by("tree_id", "lft")
     if is_admin(user):
         return topics
-    return topics.filter(pk__in=_granted_topic_ids(user, permissions.MODERATE_TOPIC))
+    return topics.filter(permissions.granted_topics(user, [permissions.MODERATE_TOPIC]))
 
 
 def _in_my_topics(user: Employee, path: str) -> Q:
     if is_admin(user):
         return Q()
-    return Q(**{f"{path}__in": _granted_topic_ids(user, permissions.MODERATE_TOPIC)})
+    return permissions.granted_topics(user, [permissions.MODERATE_TOPIC], path=path)
 
 
 def review_overdue(clarified: ClarifiedAnswer, today: datetime.date | None = None) -> bool:
@@ -204,8 +190,10 @@ def _col(model: type, name: str) -> str:
 
 
 def _counts_sql() -> str:
-    uop, perm = UserObjectPermission, Permission
+    uop, gop, perm = UserObjectPermission, GroupObjectPermission, Permission
     member = Employee._meta.get_field("groups")
+    # The topics the user moderates through a user or a group grant, as guardian (and
+    # forum.permissions.granted_topics) count them.
     my_topics = f"""
 my_topics AS (
   SELECT g.{_col(uop, "object_pk")}::bigint AS topic_id
@@ -213,6 +201,13 @@ my_topics AS (
     JOIN {perm._meta.db_table} p ON p.id = g.{_col(uop, "permission")}
    WHERE g.{_col(uop, "user")} = %(user)s AND p.{_col(perm, "codename")} = %(codename)s
      AND p.{_col(perm, "content_type")} = %(ct)s AND g.{_col(uop, "content_type")} = %(ct)s
+  UNION
+  SELECT g.{_col(gop, "object_pk")}::bigint
+    FROM {gop._meta.db_table} g
+    JOIN {perm._meta.db_table} p ON p.id = g.{_col(gop, "permission")}
+    JOIN {member.m2m_db_table()} m ON m.{member.m2m_reverse_name()} = g.{_col(gop, "group")}
+   WHERE m.{member.m2m_column_name()} = %(user)s AND p.{_col(perm, "codename")} = %(codename)s
+     AND p.{_col(perm, "content_type")} = %(ct)s AND g.{_col(gop, "content_type")} = %(ct)s
 )"""  # noqa: S608
     report, post, thread = Report._meta.db_table, Post._meta.db_table, Thread._meta.db_table
     counts = f"""
@@ -426,7 +421,9 @@ def audit_entries(user: Employee, *, action: str = "", topic_id: int | None = No
     for moderators. Filter by action and topic."""
     entries = AuditEntry.objects.select_related("actor", "topic").order_by("-created_at", "-id")
     if not is_admin(user):
-        entries = entries.filter(topic_id__in=_granted_topic_ids(user, permissions.MODERATE_TOPIC))
+        entries = entries.filter(
+            permissions.granted_topics(user, [permissions.MODERATE_TOPIC], path="topic_id")
+        )
     if action:
         entries = entries.filter(action=action)
     if topic_id:

@@ -179,6 +179,12 @@ def test_the_header_counts_sql_equals_the_orm(
         post_a.thread, by=moderator_a, department=department, category="routine", summary="x"
     )
     Notification.objects.create(recipient=author, message="Hei")
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    group = Group.objects.create(name="Moderatorgruppe")
+    employee.groups.add(group)
+    assign_perm(MODERATE_TOPIC, group, post_a.thread.topic)  # a group grant counts too
     for user in (author, employee, moderator_a, moderator_b, department_contact, admin_user):
         permissions.forget_cached_perms(user)
         mine = granted_topics(user, [MODERATE_TOPIC], path="post__thread__topic_id")
@@ -197,3 +203,4 @@ def test_the_header_counts_sql_equals_the_orm(
             ).count(),
         }
         assert navigation_counts(user) == expected, user.name
+    assert navigation_counts(employee)["reports"] == 1
