@@ -179,9 +179,11 @@ def test_older_topic_pages_read_from_the_oldest_thread_give_the_same_pages(
     topic.refresh_from_db()
     assert topic.thread_count == 7
     directions = []
-    sql_for = querysets._topic_page_sql
+    from forum.querysets import threads as thread_reads
+
+    sql_for = thread_reads._topic_page_sql
     monkeypatch.setattr(
-        querysets,
+        thread_reads,
         "_topic_page_sql",
         lambda limit, backward=False: directions.append(backward) or sql_for(limit, backward),
     )
