@@ -18,37 +18,52 @@ posts (they are not even in the partial GIN index), threads whose opening post i
 deleted, and the moderation app's internal notes (never read here).
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import psycopg
-from django.db import OperationalError, connection, transaction
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import County, Employee, Unit
 from forum import extensions
-from forum.models import Post, Thread, Topic
-from forum.querysets import tree_published_sql
+from forum.search.common import (  # noqa: F401  (SearchTimeout: the views catch it here)
+    HAS_ACCEPTED,
+    IN_VISIBLE_TOPIC,
+    NO_ROWS,
+    OPENING_POST_VISIBLE,
+    SEARCH_TIMEOUT_MS,
+    TABLES,
+    VISIBLE_POST,
+    SearchTimeout,
+    _fetch,
+    _has_clarified,
+    _visible_topics,
+)
 from forum.search.parsing import ParsedQuery
+from forum.search.results import (  # noqa: F401  (the public names, importable from here)
+    PER_PAGE,
+    START,
+    STOP,
+    Filters,
+    Named,
+    Person,
+    SearchHit,
+    SearchPage,
+    SimilarThread,
+    highlight,
+)
+from forum.search.similar import SIMILAR_LIMIT, similar_sql, similar_threads  # noqa: F401
 
-PER_PAGE = 20
 MAX_PAGES = 50
 TITLE_CANDIDATES = 500
 POST_CANDIDATES = 500
 CLARIFIED_CANDIDATES = 1000
 CROSS_CANDIDATES = 200
-SIMILAR_LIMIT = 5
-SEARCH_TIMEOUT_MS = 3000
 
 CLARIFIED_BOOST = 2.0
 ACCEPTED_BOOST = 1.5
 # Gentle recency decay: a two-year-old thread keeps 2/3 of its score.
 DECAY_PER_YEAR = 0.25
 
-START, STOP = "\ue000", "\ue001"
+
 HEADLINE_OPTIONS = (
     f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, ShortWord=2, '
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -61,132 +76,10 @@ SNIPPET_TEXT = (
     "'[*_`#>~|\\[\\]]+', ' ', 'g'), U&'\\E000\\E001', '')"
 )
 
-# The tables, from the models; the statements below name them {topic_t}, {thread_t} ...
-TABLES = {
-    "topic_t": Topic._meta.db_table,
-    "thread_t": Thread._meta.db_table,
-    "post_t": Post._meta.db_table,
-    "employee_t": Employee._meta.db_table,
-    "unit_t": Unit._meta.db_table,
-    "county_t": County._meta.db_table,
-}
-# Search lists what every employee may see: the visibility rule's topics published with
-# every ancestor (forum.querysets.tree_published_sql, the rule's one SQL form). A draft's
-# staff reach it through its topic page, never through search (tests/search).
-VISIBLE_TOPICS = f"""
-    SELECT t.id FROM {TABLES["topic_t"]} t
-    WHERE {tree_published_sql("t")}
-"""  # noqa: S608
-# An array computed once per statement: an IN (subquery) here was re-hashed per candidate.
-IN_VISIBLE_TOPIC = "th.topic_id = ANY ((SELECT array_agg(id) FROM visible_topic)::bigint[])"
-VISIBLE_POST = "{p}.hidden_at IS NULL AND {p}.deleted_at IS NULL"
-OPENING_POST_VISIBLE = f"""EXISTS (
-    SELECT 1 FROM {TABLES["post_t"]} op WHERE op.thread_id = th.id AND op.position = 1
-      AND op.hidden_at IS NULL AND op.deleted_at IS NULL)"""  # noqa: S608
-# Clarified answers are moderation's: their SQL comes through forum.extensions (nothing is
-# clarified without it).
-NO_ROWS = "SELECT NULL::bigint AS {column} WHERE FALSE"
-
-
-def _has_clarified() -> str:
-    return extensions.sql("thread_has_clarified", "FALSE", thread="th")
-
-
-HAS_ACCEPTED = f"""(th.solution_post_id IS NOT NULL AND EXISTS (
-    SELECT 1 FROM {TABLES["post_t"]} sp WHERE sp.id = th.solution_post_id
-      AND sp.hidden_at IS NULL AND sp.deleted_at IS NULL))"""  # noqa: S608
-
-
-@dataclass(frozen=True)
-class Filters:
-    topic: Any = None  # forum.models.Topic: the topic and its subtopics
-    county_id: int | None = None  # the thread author's unit's county
-    unit_id: int | None = None  # the thread author's unit
-    date_from: date | None = None
-    date_to: date | None = None
-    kind: str = ""
-    clarified_only: bool = False
-    sort: str = "relevance"  # or "newest"
-
-
-@dataclass(frozen=True)
-class Person:
-    pk: int
-    name: str
-    unit: Any = None
-
-
-@dataclass(frozen=True)
-class Named:
-    name: str
-    county: Any = None
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    thread_id: int
-    post_id: int | None
-    title_html: SafeString
-    snippet_html: SafeString
-    kind: str
-    topic_name: str
-    topic_slug: str
-    author: Person
-    created_at: datetime
-    last_activity_at: datetime
-    reply_count: int
-    clarified: bool
-    accepted: bool
-    score: float
-
-    @property
-    def kind_label(self) -> str:
-        return str(Thread.Kind(self.kind).label) if self.kind in Thread.Kind.values else ""
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    hits: list[SearchHit]
-    total: int
-    more: bool  # a candidate bound was reached: there are more matches than counted
-    page: int
-    num_pages: int
-
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * PER_PAGE + 1
-
-
-@dataclass(frozen=True)
-class SimilarThread:
-    thread_id: int
-    title: str
-    topic_name: str
-    reply_count: int
-    clarified: bool
-    accepted: bool
-    created_at: datetime
-
 
 def _start_of_day(day: date) -> datetime:
     """Midnight of `day` in the site's time zone, as an aware datetime."""
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def highlight(text: str | None) -> SafeString:
-    """Escape a ts_headline result; only the markers become HTML (<mark>)."""
-    escaped = escape(text or "")
-    # Safe: the text is escaped first; the only HTML added is the <mark> pair.
-    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
-
-
-def _visible_topics(filters: Filters, params: dict[str, Any]) -> str:
-    """The ``visible_topic`` CTE body: published topics, narrowed to the chosen subtree."""
-    sql = VISIBLE_TOPICS
-    if filters.topic is not None:
-        sql += " AND t.tree_id = %(tree_id)s AND t.lft >= %(lft)s AND t.rght <= %(rght)s"
-        params.update(tree_id=filters.topic.tree_id, lft=filters.topic.lft, rght=filters.topic.rght)
-    return sql
 
 
 def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
@@ -416,31 +309,6 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
     return sql, params
 
 
-class SearchTimeout(Exception):
-    """The statement ran past SEARCH_TIMEOUT_MS (a plan gone wrong): say so, do not 500."""
-
-
-def _fetch(sql: str, params: dict[str, Any], *, trigram_threshold: float = 0.3) -> list[tuple]:
-    # JIT compiling these plans costs 0.4-0.6 s, far more than running them. A statement
-    # timeout bounds what any query text can cost (e.g. a phrase far rarer than its words,
-    # which the planner cannot know). A higher trigram threshold keeps the title index from
-    # handing back thousands of near-misses. SET LOCAL needs a transaction.
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('jit', 'off', true),"
-                " set_config('statement_timeout', %s, true),"
-                " set_config('pg_trgm.similarity_threshold', %s, true)",
-                [str(SEARCH_TIMEOUT_MS), str(trigram_threshold)],
-            )
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    except OperationalError as error:
-        if isinstance(error.__cause__, psycopg.errors.QueryCanceled):
-            raise SearchTimeout from error
-        raise
-
-
 def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> SearchPage:
     """One page of threads matching ``parsed`` under ``filters``, best first."""
     if not parsed.is_searchable:
@@ -477,74 +345,3 @@ def _hit(row: tuple) -> SearchHit:
         accepted=accepted,
         score=score,
     )
-
-
-SIMILAR_SQL = """
-WITH visible_topic AS MATERIALIZED ({visible_topics}),
-by_trigram AS (
-    SELECT th.id FROM {thread_t} th
-    WHERE th.title %% %(title)s
-    ORDER BY similarity(th.title, %(title)s) DESC LIMIT 50
-),
-by_title_words AS (
-    SELECT th.id FROM {thread_t} th
-    WHERE th.search_vector @@ {all_words}
-    ORDER BY th.id DESC LIMIT 50
-),
-by_question AS (
-    SELECT p.thread_id AS id FROM {post_t} p
-    WHERE p.search_vector @@ {all_words} AND p.position = 1 AND {visible_p}
-    ORDER BY p.id DESC LIMIT 50
-),
-scored AS (
-    SELECT th.id, th.title, th.topic_id, th.reply_count, th.created_at,
-           {has_clarified} AS clarified, {has_accepted} AS accepted,
-           similarity(th.title, %(title)s) + ts_rank(th.search_vector, {any_word})
-             + coalesce((SELECT ts_rank(op.search_vector, {any_word}) FROM {post_t} op
-                         WHERE op.thread_id = th.id AND op.position = 1), 0) AS score
-    FROM {thread_t} th
-    WHERE th.id IN (SELECT id FROM by_trigram UNION SELECT id FROM by_title_words
-                    UNION SELECT id FROM by_question)
-      AND {in_visible_topic} AND {opening_visible}
-    ORDER BY score DESC, th.id DESC
-    LIMIT {limit}
-)
-SELECT s.id, s.title, tp.name, s.reply_count, s.clarified, s.accepted, s.created_at
-FROM scored s JOIN {topic_t} tp ON tp.id = s.topic_id
-ORDER BY (s.clarified OR s.accepted) DESC, s.score DESC, s.id DESC
-"""
-
-
-def similar_sql(title: str, words: list[str]) -> tuple[str, dict]:
-    """The statement behind the similar-threads fragment (also used by the benchmark)."""
-    params: dict[str, Any] = {
-        "title": title,
-        "all_words": " & ".join(words),
-        "any_word": " | ".join(words),
-    }
-    sql = SIMILAR_SQL.format(
-        visible_topics=_visible_topics(Filters(), params),
-        in_visible_topic=IN_VISIBLE_TOPIC,
-        all_words="to_tsquery('norwegian'::regconfig, %(all_words)s)",
-        any_word="to_tsquery('norwegian'::regconfig, %(any_word)s)",
-        visible_p=VISIBLE_POST.format(p="p"),
-        has_clarified=_has_clarified(),
-        has_accepted=HAS_ACCEPTED,
-        opening_visible=OPENING_POST_VISIBLE,
-        limit=SIMILAR_LIMIT,
-        **TABLES,
-    )
-    return sql, params
-
-
-def similar_threads(title: str, words: list[str]) -> list[SimilarThread]:
-    """Up to five visible threads like a title being typed, answered ones first.
-
-    Candidates: titles with similar trigrams, and threads whose title or opening post holds
-    all the words; scored by trigram similarity plus full-text rank on any of the words.
-    ``title`` and ``words`` come from ``parsing.parse_title``.
-    """
-    if len(title) < 3 or not words:
-        return []
-    sql, params = similar_sql(title, words)
-    return [SimilarThread(*row) for row in _fetch(sql, params, trigram_threshold=0.4)]
