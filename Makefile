@@ -25,6 +25,7 @@ run: setup  ## set up, load demo data and serve on http://127.0.0.1:$(PORT)
 test: setup browser  ## set up, then lint, migration check and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	@$(OWNER_DB_ENV) export DEBUG=1; $(PY) manage.py makemigrations --check --dry-run
 	@$(OWNER_DB_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 

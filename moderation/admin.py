@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Employee
 from erfaringsforum.admin_helpers import ReadOnlyAdmin
-from moderation import services
+from moderation import services, topic_admin  # noqa: F401  (registers the Topic admin)
 from moderation.models import (
     AuditEntry,
     BackOffice,

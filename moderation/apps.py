@@ -16,3 +16,6 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_topic_permissions, sender=self)
+        from moderation import extensions  # needs the models: imported once they are ready
+
+        extensions.register()

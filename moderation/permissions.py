@@ -1,18 +1,19 @@
-"""Per-topic roles and every moderation rule: who may do what to which topic.
+"""Every moderation rule: who may do what to which topic, escalation and queue.
 
-The only module (with accounts.permissions) that reads roles or django-guardian.
-
-Staffing lives on the topic row (moderator, deputy_moderator, back_office). The rights it
-gives are django-guardian object permissions on the Topic, kept in step with staffing by
-`moderation.services` (staff_topic, add/remove_back_office_member) in the same transaction:
+The only module (with accounts.permissions and forum.permissions) that reads roles or
+django-guardian. The topic roles themselves are the forum's (forum.permissions, re-exported
+here under their old names): staffing lives on the topic row (moderator, deputy_moderator,
+back_office) and the rights it gives are django-guardian object permissions on the Topic,
+kept in step with staffing by `moderation.services`:
 
 - ``moderate_topic``     the moderator and the deputy: hide, restore, lock, pin, move, edit,
                          escalate, open consultations, handle reports;
 - ``view_consultation``  the moderator, the deputy and every back-office member: read and
                          write internal notes, mark clarified answers.
 
-Admins (``is_staff``) may do everything. An employee's grants on every topic are read from
-guardian's tables in one query per user object (one request), see `_topic_perms`.
+Admins (``is_staff``) may do everything. An employee's grants on every topic are read once
+per request, with the header's counts (forum.querysets.read_viewer and
+moderation/extensions.py).
 
 Refusals: a moderator of topic B acting in topic A gets 403 (PermissionDenied): the thread is
 public, only the action is not theirs. Consultations must stay invisible: anyone outside the
@@ -24,21 +25,30 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from guardian.models import UserObjectPermission
-from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Employee
 from accounts.permissions import is_admin, is_department_contact
 from forum.models import Post, Thread, Topic
+from forum.permissions import (  # noqa: F401  (the topic roles, under their moderation names)
+    MODERATE_TOPIC,
+    VIEW_CONSULTATION,
+    can_clarify,
+    can_moderate,
+    can_report,
+    forget_cached_perms,
+    granted_topics,
+    is_back_office_member,
+    is_topic_moderator,
+    is_topic_staff,
+    prefetch_topic_perms,
+    topics_moderated_by,
+)
 from moderation.models import Consultation, Escalation, Report
 
 User = Employee | AnonymousUser
 
-MODERATE_TOPIC = "moderate_topic"
-VIEW_CONSULTATION = "view_consultation"
 TOPIC_PERMISSIONS = {
     MODERATE_TOPIC: "Can moderate the topic",
     VIEW_CONSULTATION: "Can read and write the topic's internal consultations",
@@ -71,88 +81,12 @@ def staffing_grants(topic: Topic, back_office_member_ids: Iterable[int]) -> set[
     return grants
 
 
-# Every topic right of one employee, user and group grants together, in one query. The
-# tables are guardian's; the answers are what guardian's ObjectPermissionChecker would give
-# (tests/moderation/test_staffing.py compares them), without its two ORM queries per topic.
-TOPIC_PERMS_SQL = """
-    SELECT g.object_pk, p.codename
-      FROM guardian_userobjectpermission g
-      JOIN auth_permission p ON p.id = g.permission_id
-     WHERE g.user_id = %(user)s AND g.content_type_id = %(ct)s AND p.content_type_id = %(ct)s
-    UNION
-    SELECT g.object_pk, p.codename
-      FROM guardian_groupobjectpermission g
-      JOIN auth_permission p ON p.id = g.permission_id
-      JOIN accounts_employee_groups m ON m.group_id = g.group_id
-     WHERE m.employee_id = %(user)s AND g.content_type_id = %(ct)s AND p.content_type_id = %(ct)s
-"""
-
-
-def _topic_perms(user: Employee) -> set[tuple[str, str]]:
-    """The user's (topic pk, codename) grants, loaded once per user object (one request),
-    in the same query as the header's counts (moderation.querysets.rights_and_counts)."""
-    perms = getattr(user, "_topic_perms", None)
-    if perms is None:
-        from moderation.querysets import rights_and_counts  # the reads import these rules
-
-        perms = rights_and_counts(user)
-    return perms
-
-
-def forget_cached_perms(user: Employee) -> None:
-    """Drop the user's loaded grants and the header's counts read with them (after staffing
-    changed in the same request or test)."""
-    user._topic_perms = None
-    user._navigation_counts = None
-
-
-def prefetch_topic_perms(user: User, topics: Iterable[Topic]) -> None:
-    """Load the user's rights on every topic now (one query; lists, the moderation queue)."""
-    if user.is_authenticated and user.is_active and not is_admin(user):
-        _topic_perms(user)
-
-
-def _has_topic_perm(user: User, codename: str, topic: Topic) -> bool:
-    if not user.is_authenticated or not user.is_active or topic.pk is None:
-        return False
-    if user.is_superuser:  # as guardian: a superuser holds every permission
-        return True
-    return (str(topic.pk), codename) in _topic_perms(user)
-
-
-# ---------------------------------------------------------------------------------------------
-# roles (names kept for the forum app)
-
-
-def is_topic_moderator(user: User, topic: Topic) -> bool:
-    """The topic's moderator or its deputy (guardian ``moderate_topic``)."""
-    return _has_topic_perm(user, MODERATE_TOPIC, topic)
-
-
-def is_back_office_member(user: User, topic: Topic) -> bool:
-    """A member of the topic's back-office (or its moderator): ``view_consultation``."""
-    return _has_topic_perm(user, VIEW_CONSULTATION, topic)
-
-
-def can_moderate(user: User, topic: Topic) -> bool:
-    """Hide, restore, lock, pin, move, edit, escalate in this topic: moderator, deputy, admins."""
-    return is_admin(user) or is_topic_moderator(user, topic)
-
-
-def is_topic_staff(user: User, topic: Topic) -> bool:
-    """Moderator, deputy, back-office member or admin: sees internal consultations."""
-    return is_admin(user) or is_back_office_member(user, topic)
-
-
 def is_any_moderator(user: User) -> bool:
-    """Moderates (or deputises for) at least one topic: holds some ``moderate_topic``."""
+    """Moderates (or deputises for) at least one topic: holds some ``moderate_topic``,
+    through a user or a group grant."""
     if not user.is_authenticated:
         return False
-    return UserObjectPermission.objects.filter(
-        user_id=user.pk,
-        permission__codename=MODERATE_TOPIC,
-        content_type=ContentType.objects.get_for_model(Topic),
-    ).exists()
+    return Topic.objects.filter(granted_topics(user, [MODERATE_TOPIC])).exists()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,21 +113,9 @@ def can_open_consultation(user: User, topic: Topic) -> bool:
     return can_moderate(user, topic)
 
 
-def can_clarify(user: User, topic: Topic) -> bool:
-    """Mark or unmark a clarified answer: the moderator, a back-office member, admins."""
-    return is_topic_staff(user, topic)
-
-
 def check_can_clarify(user: User, topic: Topic) -> None:
     if not can_clarify(user, topic):
         raise PermissionDenied(_("Only the topic's moderator and back-office can do this."))
-
-
-def can_report(user: User, post: Post) -> bool:
-    """Any signed-in employee may report a visible post written by someone else."""
-    return bool(
-        user.is_authenticated and user.is_active and post.is_visible and post.author_id != user.pk
-    )
 
 
 def check_can_report(user: User, post: Post) -> None:
@@ -285,26 +207,6 @@ def check_can_view_escalation_register(user: User) -> None:
 # The moderation pages' rules and lists (H5 of issue 12): what the pages offer and which
 # topics' rows a moderator reads. Kept apart from the roles above so that each can change
 # on its own.
-
-
-def topics_moderated_by(user: User) -> QuerySet[Topic]:
-    """The topics the user may moderate, unordered, as a queryset the lists filter by.
-
-    The same answer as `can_moderate` for every topic: admins (``is_staff``) and
-    superusers get every topic; anyone else the topics on which django-guardian grants
-    them ``moderate_topic``, by a user grant or a group grant, read through guardian's
-    public `get_objects_for_user` (global permissions are not topic rights, so they are
-    ignored). Anonymous and inactive users get none. No query until evaluated.
-    """
-    if not user.is_authenticated or not user.is_active:
-        return Topic.objects.none()
-    if is_admin(user):
-        return Topic.objects.all()
-    # The codename alone with klass: guardian then takes the content type from ContentType's
-    # own per-process cache (an "app.codename" string costs a query per process).
-    return get_objects_for_user(
-        user, MODERATE_TOPIC, klass=Topic, accept_global_perms=False, with_superuser=True
-    )
 
 
 def check_can_dismiss_report(user: User, report: Report) -> None:

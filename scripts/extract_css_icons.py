@@ -20,9 +20,7 @@ SOURCE = FOLDER / "designsystemet-css-1.22.0.css"
 TARGET = FOLDER / "designsystemet-css-1.22.0.icons.css"
 ICONS = FOLDER / "icons"
 # Double-quoted and percent-encoded, or single-quoted and plain (the file-upload icons).
-DATA_URL = re.compile(
-    r"""url\((?P<q>["'])data:image/svg\+xml;charset=utf-8,(?P<svg>.*?)(?P=q)\)"""
-)
+DATA_URL = re.compile(r"""url\((?P<q>["'])data:image/svg\+xml;charset=utf-8,(?P<svg>.*?)(?P=q)\)""")
 
 
 def main() -> int:
@@ -41,7 +39,7 @@ def main() -> int:
         print("a data: URL of another form is left; extend DATA_URL", file=sys.stderr)
         return 1
     TARGET.write_text(css, encoding="utf-8")
-    for stale in set(p.name for p in ICONS.glob("*.svg")) - written:
+    for stale in {p.name for p in ICONS.glob("*.svg")} - written:
         (ICONS / stale).unlink()
     print(f"{len(written)} icons written to {ICONS}, stylesheet {TARGET.name}")
     return 0

@@ -18,34 +18,52 @@ posts (they are not even in the partial GIN index), threads whose opening post i
 deleted, and the moderation app's internal notes (never read here).
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-import psycopg
-from django.db import OperationalError, connection, transaction
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
-from forum.models import Thread
+from forum import extensions
+from forum.search.common import (  # noqa: F401  (SearchTimeout: the views catch it here)
+    HAS_ACCEPTED,
+    IN_VISIBLE_TOPIC,
+    NO_ROWS,
+    OPENING_POST_VISIBLE,
+    SEARCH_TIMEOUT_MS,
+    TABLES,
+    VISIBLE_POST,
+    SearchTimeout,
+    _fetch,
+    _has_clarified,
+    _visible_topics,
+)
 from forum.search.parsing import ParsedQuery
+from forum.search.results import (  # noqa: F401  (the public names, importable from here)
+    PER_PAGE,
+    START,
+    STOP,
+    Filters,
+    Named,
+    Person,
+    SearchHit,
+    SearchPage,
+    SimilarThread,
+    highlight,
+)
+from forum.search.similar import SIMILAR_LIMIT, similar_sql, similar_threads  # noqa: F401
 
-PER_PAGE = 20
 MAX_PAGES = 50
 TITLE_CANDIDATES = 500
 POST_CANDIDATES = 500
 CLARIFIED_CANDIDATES = 1000
 CROSS_CANDIDATES = 200
-SIMILAR_LIMIT = 5
-SEARCH_TIMEOUT_MS = 3000
 
 CLARIFIED_BOOST = 2.0
 ACCEPTED_BOOST = 1.5
 # Gentle recency decay: a two-year-old thread keeps 2/3 of its score.
 DECAY_PER_YEAR = 0.25
 
-START, STOP = "\ue000", "\ue001"
+
 HEADLINE_OPTIONS = (
     f'StartSel="{START}", StopSel="{STOP}", MaxWords=35, MinWords=15, ShortWord=2, '
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -58,134 +76,27 @@ SNIPPET_TEXT = (
     "'[*_`#>~|\\[\\]]+', ' ', 'g'), U&'\\E000\\E001', '')"
 )
 
-VISIBLE_TOPICS = """
-    SELECT t.id FROM forum_topic t
-    WHERE t.published_at IS NOT NULL
-      AND NOT EXISTS (
-        SELECT 1 FROM forum_topic a
-        WHERE a.tree_id = t.tree_id AND a.lft < t.lft AND a.rght > t.rght
-          AND a.published_at IS NULL)
-"""
-# An array computed once per statement: an IN (subquery) here was re-hashed per candidate.
-IN_VISIBLE_TOPIC = "th.topic_id = ANY ((SELECT array_agg(id) FROM visible_topic)::bigint[])"
-VISIBLE_POST = "{p}.hidden_at IS NULL AND {p}.deleted_at IS NULL"
-OPENING_POST_VISIBLE = """EXISTS (
-    SELECT 1 FROM forum_post op WHERE op.thread_id = th.id AND op.position = 1
-      AND op.hidden_at IS NULL AND op.deleted_at IS NULL)"""
-HAS_CLARIFIED = """EXISTS (
-    SELECT 1 FROM moderation_clarifiedanswer ca JOIN forum_post cp ON cp.id = ca.post_id
-    WHERE cp.thread_id = th.id AND cp.hidden_at IS NULL AND cp.deleted_at IS NULL)"""
-HAS_ACCEPTED = """(th.solution_post_id IS NOT NULL AND EXISTS (
-    SELECT 1 FROM forum_post sp WHERE sp.id = th.solution_post_id
-      AND sp.hidden_at IS NULL AND sp.deleted_at IS NULL))"""
-
-
-@dataclass(frozen=True)
-class Filters:
-    topic: Any = None  # forum.models.Topic: the topic and its subtopics
-    county_id: int | None = None  # the thread author's unit's county
-    unit_id: int | None = None  # the thread author's unit
-    date_from: date | None = None
-    date_to: date | None = None
-    kind: str = ""
-    clarified_only: bool = False
-    sort: str = "relevance"  # or "newest"
-
-
-@dataclass(frozen=True)
-class Person:
-    pk: int
-    name: str
-    unit: Any = None
-
-
-@dataclass(frozen=True)
-class Named:
-    name: str
-    county: Any = None
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    thread_id: int
-    post_id: int | None
-    title_html: SafeString
-    snippet_html: SafeString
-    kind: str
-    topic_name: str
-    topic_slug: str
-    author: Person
-    created_at: datetime
-    last_activity_at: datetime
-    reply_count: int
-    clarified: bool
-    accepted: bool
-    score: float
-
-    @property
-    def kind_label(self) -> str:
-        return str(Thread.Kind(self.kind).label) if self.kind in Thread.Kind.values else ""
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    hits: list[SearchHit]
-    total: int
-    more: bool  # a candidate bound was reached: there are more matches than counted
-    page: int
-    num_pages: int
-
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * PER_PAGE + 1
-
-
-@dataclass(frozen=True)
-class SimilarThread:
-    thread_id: int
-    title: str
-    topic_name: str
-    reply_count: int
-    clarified: bool
-    accepted: bool
-    created_at: datetime
-
 
 def _start_of_day(day: date) -> datetime:
     """Midnight of `day` in the site's time zone, as an aware datetime."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def highlight(text: str | None) -> SafeString:
-    """Escape a ts_headline result; only the markers become HTML (<mark>)."""
-    escaped = escape(text or "")
-    # Safe: the text is escaped first; the only HTML added is the <mark> pair.
-    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
-
-
-def _visible_topics(filters: Filters, params: dict[str, Any]) -> str:
-    """The ``visible_topic`` CTE body: published topics, narrowed to the chosen subtree."""
-    sql = VISIBLE_TOPICS
-    if filters.topic is not None:
-        sql += " AND t.tree_id = %(tree_id)s AND t.lft >= %(lft)s AND t.rght <= %(rght)s"
-        params.update(tree_id=filters.topic.tree_id, lft=filters.topic.lft, rght=filters.topic.rght)
-    return sql
-
-
 def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
-    """SQL conditions on ``th`` (a forum_thread row) for the filters the employee chose."""
+    """SQL conditions on ``th`` (a thread row) for the filters the employee chose."""
     conditions = []
     if filters.topic is not None:
         conditions.append(IN_VISIBLE_TOPIC)
     if filters.unit_id is not None:
         conditions.append(
-            "th.author_id IN (SELECT e.id FROM accounts_employee e WHERE e.unit_id = %(unit)s)"
+            f"th.author_id IN (SELECT e.id FROM {TABLES['employee_t']} e"  # noqa: S608
+            " WHERE e.unit_id = %(unit)s)"
         )
         params["unit"] = filters.unit_id
     if filters.county_id is not None:
         conditions.append(
-            "th.author_id IN (SELECT e.id FROM accounts_employee e JOIN accounts_unit u"
-            " ON u.id = e.unit_id WHERE u.county_id = %(county)s)"
+            f"th.author_id IN (SELECT e.id FROM {TABLES['employee_t']} e"  # noqa: S608
+            f" JOIN {TABLES['unit_t']} u ON u.id = e.unit_id WHERE u.county_id = %(county)s)"
         )
         params["county"] = filters.county_id
     # Dates are the site's local days (TIME_ZONE), not the database session's UTC ones: a
@@ -200,7 +111,7 @@ def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
         conditions.append("th.kind = %(kind)s")
         params["kind"] = filters.kind
     if filters.clarified_only:
-        conditions.append(HAS_CLARIFIED)
+        conditions.append(_has_clarified())
     return conditions
 
 
@@ -210,21 +121,21 @@ def _user_filters(filters: Filters, params: dict[str, Any]) -> list[str]:
 Q = "to_tsquery('norwegian'::regconfig, %(query)s)"
 Q_ANY = "to_tsquery('norwegian'::regconfig, %(any_query)s)"
 Q_LOOSE = "to_tsquery('norwegian'::regconfig, %(loose_query)s)"
-EXCLUSION_JOIN = "JOIN forum_thread th ON th.id = p.thread_id"
+EXCLUSION_JOIN = f"JOIN {TABLES['thread_t']} th ON th.id = p.thread_id"
 EXCLUSION_CHECK = f"AND (p.search_vector || th.search_vector) @@ {Q}"
 
 # Only for queries of several words (left out otherwise: less to plan).
 CROSS_CTES = """
 title_any AS (
-    SELECT th.id FROM forum_thread th
+    SELECT th.id FROM {thread_t} th
     WHERE th.search_vector @@ {q_any} {and_filters}
     ORDER BY th.id DESC
     LIMIT {cross_limit}
 ),
 cross_post AS (
     SELECT op.id
-    FROM title_any ta JOIN forum_thread th ON th.id = ta.id
-      JOIN forum_post op ON op.thread_id = ta.id AND op.position = 1
+    FROM title_any ta JOIN {thread_t} th ON th.id = ta.id
+      JOIN {post_t} op ON op.thread_id = ta.id AND op.position = 1
     WHERE op.hidden_at IS NULL AND op.deleted_at IS NULL
       AND (op.search_vector || th.search_vector) @@ {q}
 ),
@@ -234,7 +145,7 @@ SEARCH_SQL = """
 WITH visible_topic AS MATERIALIZED ({visible_topics}),
 title_hit AS (
     SELECT th.id AS thread_id, ts_rank(th.search_vector, {q}) AS rank
-    FROM forum_thread th
+    FROM {thread_t} th
     WHERE th.search_vector @@ {q} {and_filters}
     ORDER BY rank DESC, th.id DESC
     LIMIT {title_limit}
@@ -242,9 +153,8 @@ title_hit AS (
 recent_post AS ({recent_post}),
 clarified_post AS (
     SELECT p.id
-    FROM (SELECT post_id FROM moderation_clarifiedanswer ORDER BY id DESC
-          LIMIT {clarified_limit}) ca
-      JOIN forum_post p ON p.id = ca.post_id {join_thread}
+    FROM ({recent_clarified}) ca
+      JOIN {post_t} p ON p.id = ca.post_id {join_thread}
     WHERE p.search_vector @@ {q} AND {visible_p} {and_filters}
       -- Only needed when the newest matches were cut off; otherwise they hold these too.
       AND (SELECT count(*) FROM recent_post) >= {post_limit}
@@ -252,7 +162,7 @@ clarified_post AS (
 {cross_ctes}best_post AS (
     SELECT DISTINCT ON (p.thread_id) p.thread_id, p.id AS post_id,
            ts_rank(p.search_vector, {q_rank}) AS rank
-    FROM forum_post p {exclusion_join}
+    FROM {post_t} p {exclusion_join}
     WHERE p.id IN (SELECT id FROM recent_post UNION ALL SELECT id FROM clarified_post
                    {cross_union}) {exclusion_check}
     ORDER BY p.thread_id, rank DESC, p.id
@@ -262,11 +172,7 @@ candidate AS (
            coalesce(bp.rank, 0) AS post_rank
     FROM best_post bp FULL JOIN title_hit tt ON tt.thread_id = bp.thread_id
 ),
-clarified_thread AS MATERIALIZED (
-    SELECT DISTINCT cp.thread_id
-    FROM moderation_clarifiedanswer ca JOIN forum_post cp ON cp.id = ca.post_id
-    WHERE cp.hidden_at IS NULL AND cp.deleted_at IS NULL
-),
+clarified_thread AS MATERIALIZED ({clarified_threads}),
 scored AS (
     SELECT c.thread_id, c.post_id, th.created_at,
            ts_rank(th.search_vector, {q_rank}) + c.post_rank AS relevance,
@@ -274,7 +180,7 @@ scored AS (
            {has_accepted} AS accepted, th.last_activity_at
     FROM candidate c
       -- OFFSET 0 keeps this a per-candidate index lookup (not a join over all threads).
-      CROSS JOIN LATERAL (SELECT * FROM forum_thread th WHERE th.id = c.thread_id OFFSET 0) th
+      CROSS JOIN LATERAL (SELECT * FROM {thread_t} th WHERE th.id = c.thread_id OFFSET 0) th
     WHERE {in_visible_topic} AND {opening_visible} {and_filters}
 ),
 ranked AS MATERIALIZED (
@@ -300,18 +206,18 @@ SELECT
     tp.name, tp.slug, au.id, au.name, un.name, co.name
 FROM (SELECT 1) AS one
   LEFT JOIN page pg ON true
-  LEFT JOIN forum_thread th ON th.id = pg.thread_id
-  LEFT JOIN forum_topic tp ON tp.id = th.topic_id
-  LEFT JOIN accounts_employee au ON au.id = th.author_id
-  LEFT JOIN accounts_unit un ON un.id = au.unit_id
-  LEFT JOIN accounts_county co ON co.id = un.county_id
-  LEFT JOIN forum_post bp ON bp.id = coalesce(pg.post_id, (
-      SELECT op.id FROM forum_post op WHERE op.thread_id = pg.thread_id AND op.position = 1))
+  LEFT JOIN {thread_t} th ON th.id = pg.thread_id
+  LEFT JOIN {topic_t} tp ON tp.id = th.topic_id
+  LEFT JOIN {employee_t} au ON au.id = th.author_id
+  LEFT JOIN {unit_t} un ON un.id = au.unit_id
+  LEFT JOIN {county_t} co ON co.id = un.county_id
+  LEFT JOIN {post_t} bp ON bp.id = coalesce(pg.post_id, (
+      SELECT op.id FROM {post_t} op WHERE op.thread_id = pg.thread_id AND op.position = 1))
 ORDER BY {outer_order}
 """
 
 RECENT_POST = """
-    SELECT p.id FROM forum_post p {join_thread}
+    SELECT p.id FROM {post_t} p {join_thread}
     WHERE p.search_vector @@ {q} AND {visible_p} {and_filters}
     ORDER BY p.id DESC
     LIMIT {post_limit}
@@ -322,7 +228,7 @@ RECENT_POST = """
 # the words are rare together), then check the phrase on those.
 RECENT_PHRASE_POST = """
     SELECT loose.id FROM (
-        SELECT p.id, p.search_vector FROM forum_post p {join_thread}
+        SELECT p.id, p.search_vector FROM {post_t} p {join_thread}
         WHERE p.search_vector @@ {q_loose} AND {visible_p} {and_filters}
         ORDER BY p.id DESC
         LIMIT {phrase_pool}
@@ -367,15 +273,22 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
         "visible_topics": _visible_topics(filters, params),
         "in_visible_topic": IN_VISIBLE_TOPIC,
         "and_filters": and_filters,
-        "join_thread": "JOIN forum_thread th ON th.id = p.thread_id" if conditions else "",
+        "join_thread": f"JOIN {TABLES['thread_t']} th ON th.id = p.thread_id" if conditions else "",
         "visible_p": VISIBLE_POST.format(p="p"),
-        "has_clarified": HAS_CLARIFIED,
+        "has_clarified": _has_clarified(),
+        "recent_clarified": extensions.sql(
+            "recent_clarified_posts",
+            NO_ROWS.format(column="post_id"),
+            limit=str(CLARIFIED_CANDIDATES),
+        ),
+        "clarified_threads": extensions.sql(
+            "clarified_threads", NO_ROWS.format(column="thread_id")
+        ),
         "has_accepted": HAS_ACCEPTED,
         "opening_visible": OPENING_POST_VISIBLE,
         "title_limit": TITLE_CANDIDATES,
         "cross_limit": CROSS_CANDIDATES,
         "post_limit": POST_CANDIDATES,
-        "clarified_limit": CLARIFIED_CANDIDATES,
         "clarified_boost": CLARIFIED_BOOST,
         "accepted_boost": ACCEPTED_BOOST,
         "decay": DECAY_PER_YEAR,
@@ -383,6 +296,7 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
         "outer_order": outer_order,
         "title_text": "translate(th.title, U&'\\E000\\E001', '')",
         "body_text": SNIPPET_TEXT.format(col="bp.body_md"),
+        **TABLES,
     }
     recent_post = (RECENT_PHRASE_POST if is_phrase else RECENT_POST).format(**parts)
     cross = bool(parsed.any_tsquery)
@@ -393,31 +307,6 @@ def search_sql(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> tuple
         **parts,
     )
     return sql, params
-
-
-class SearchTimeout(Exception):
-    """The statement ran past SEARCH_TIMEOUT_MS (a plan gone wrong): say so, do not 500."""
-
-
-def _fetch(sql: str, params: dict[str, Any], *, trigram_threshold: float = 0.3) -> list[tuple]:
-    # JIT compiling these plans costs 0.4-0.6 s, far more than running them. A statement
-    # timeout bounds what any query text can cost (e.g. a phrase far rarer than its words,
-    # which the planner cannot know). A higher trigram threshold keeps the title index from
-    # handing back thousands of near-misses. SET LOCAL needs a transaction.
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('jit', 'off', true),"
-                " set_config('statement_timeout', %s, true),"
-                " set_config('pg_trgm.similarity_threshold', %s, true)",
-                [str(SEARCH_TIMEOUT_MS), str(trigram_threshold)],
-            )
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    except OperationalError as error:
-        if isinstance(error.__cause__, psycopg.errors.QueryCanceled):
-            raise SearchTimeout from error
-        raise
 
 
 def search_threads(parsed: ParsedQuery, filters: Filters, *, page: int = 1) -> SearchPage:
@@ -456,73 +345,3 @@ def _hit(row: tuple) -> SearchHit:
         accepted=accepted,
         score=score,
     )
-
-
-SIMILAR_SQL = """
-WITH visible_topic AS MATERIALIZED ({visible_topics}),
-by_trigram AS (
-    SELECT th.id FROM forum_thread th
-    WHERE th.title %% %(title)s
-    ORDER BY similarity(th.title, %(title)s) DESC LIMIT 50
-),
-by_title_words AS (
-    SELECT th.id FROM forum_thread th
-    WHERE th.search_vector @@ {all_words}
-    ORDER BY th.id DESC LIMIT 50
-),
-by_question AS (
-    SELECT p.thread_id AS id FROM forum_post p
-    WHERE p.search_vector @@ {all_words} AND p.position = 1 AND {visible_p}
-    ORDER BY p.id DESC LIMIT 50
-),
-scored AS (
-    SELECT th.id, th.title, th.topic_id, th.reply_count, th.created_at,
-           {has_clarified} AS clarified, {has_accepted} AS accepted,
-           similarity(th.title, %(title)s) + ts_rank(th.search_vector, {any_word})
-             + coalesce((SELECT ts_rank(op.search_vector, {any_word}) FROM forum_post op
-                         WHERE op.thread_id = th.id AND op.position = 1), 0) AS score
-    FROM forum_thread th
-    WHERE th.id IN (SELECT id FROM by_trigram UNION SELECT id FROM by_title_words
-                    UNION SELECT id FROM by_question)
-      AND {in_visible_topic} AND {opening_visible}
-    ORDER BY score DESC, th.id DESC
-    LIMIT {limit}
-)
-SELECT s.id, s.title, tp.name, s.reply_count, s.clarified, s.accepted, s.created_at
-FROM scored s JOIN forum_topic tp ON tp.id = s.topic_id
-ORDER BY (s.clarified OR s.accepted) DESC, s.score DESC, s.id DESC
-"""
-
-
-def similar_sql(title: str, words: list[str]) -> tuple[str, dict]:
-    """The statement behind the similar-threads fragment (also used by the benchmark)."""
-    params: dict[str, Any] = {
-        "title": title,
-        "all_words": " & ".join(words),
-        "any_word": " | ".join(words),
-    }
-    sql = SIMILAR_SQL.format(
-        visible_topics=_visible_topics(Filters(), params),
-        in_visible_topic=IN_VISIBLE_TOPIC,
-        all_words="to_tsquery('norwegian'::regconfig, %(all_words)s)",
-        any_word="to_tsquery('norwegian'::regconfig, %(any_word)s)",
-        visible_p=VISIBLE_POST.format(p="p"),
-        has_clarified=HAS_CLARIFIED,
-        has_accepted=HAS_ACCEPTED,
-        opening_visible=OPENING_POST_VISIBLE,
-        limit=SIMILAR_LIMIT,
-    )
-    return sql, params
-
-
-def similar_threads(title: str, words: list[str]) -> list[SimilarThread]:
-    """Up to five visible threads like a title being typed, answered ones first.
-
-    Candidates: titles with similar trigrams, and threads whose title or opening post holds
-    all the words; scored by trigram similarity plus full-text rank on any of the words.
-    ``title`` and ``words`` come from ``parsing.parse_title``.
-    """
-    if len(title) < 3 or not words:
-        return []
-    sql, params = similar_sql(title, words)
-    return [SimilarThread(*row) for row in _fetch(sql, params, trigram_threshold=0.4)]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import County, Unit
 from forum.models import Thread, Topic
+from forum.querysets import published_topics
 from forum.search.engine import Filters
 from forum.search.parsing import MAX_QUERY_LENGTH
 
@@ -30,7 +31,9 @@ class SearchForm(forms.Form):
     topic = TopicChoiceField(
         label=_("Topic"),
         required=False,
-        queryset=Topic.objects.filter(published_at__isnull=False).order_by("tree_id", "lft"),
+        # The topics search lists (published with every ancestor: the visibility rule's
+        # topics for everyone), so the filter names no topic a reader may not see.
+        queryset=published_topics(),
         empty_label=_("All topics"),
         help_text=_("Includes its subtopics."),
     )

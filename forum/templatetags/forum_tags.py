@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from django import template
 from django.core.cache import cache as fragment_cache
-from django.core.exceptions import ObjectDoesNotExist
 from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.urls import get_script_prefix
@@ -71,13 +70,6 @@ def person(employee) -> SafeString:
     )
 
 
-def _clarification(post):
-    try:
-        return post.clarification
-    except ObjectDoesNotExist:
-        return None
-
-
 def _digest(shown) -> str:
     """A fragment key's digest of everything the fragment shows. Pickled rather than repr'd:
     a page of posts' values with their bodies took 0.35 ms through repr and 0.02 ms through
@@ -108,40 +100,19 @@ def _fragment(key: str, render: Callable[[], str]) -> SafeString:
     return SafeString(html)
 
 
-def _post_header_shown(post) -> tuple:
-    """Every value a post's header (components/_post_header.html) shows."""
-    clarification = _clarification(post)
-    author = post.author
-    unit = author.unit
-    county = unit.county if unit is not None else None
-    return (
-        post.pk, post.position, post.kind, post.edit_count, post.edited_at, post.created_at,
-        post.hidden_at is not None, post.deleted_at is not None, post.is_solution,
-        author.pk, author.name, unit and unit.name, county and county.name,
-        clarification and (
-            clarification.pk, clarification.clarified_at, clarification.clarified_by.name
-        ),
-    )  # fmt: skip
-
-
 def post_fragment_key(post) -> str:
-    """The cache key of a post's header: every value the fragment renders is in it."""
-    return _localized_key("post", RENDERER_VERSION, post.pk, _digest(_post_header_shown(post)))
+    """The cache key of a post's header: a digest of the row the post (with its author and
+    contributed columns, e.g. its clarification) was built from, forum.querysets.PostPage,
+    and its solution mark: everything the fragment can render, listed nowhere by hand."""
+    return _localized_key("post", RENDERER_VERSION, post.pk, _digest((post.row, post.is_solution)))
 
 
 @register.simple_tag
 def post_header(post) -> SafeString:
     """The viewer-independent part of a post (author, dates, tags, removal notice), cached
-    per post in the shared cache. post.is_solution must be set."""
+    per post in the shared cache. A post of a PostPage (`post.row`), is_solution set."""
     template_ = get_template("components/_post_header.html")
     return _fragment(post_fragment_key(post), lambda: template_.render({"post": post}))
-
-
-# The per-post booleans the view sets (forum.views._annotate_post_rights) and _post.html reads.
-POST_FLAGS = (
-    "is_visible", "can_see_body", "can_edit", "can_delete", "can_restore", "can_view_history",
-    "can_mark_solution", "can_report", "can_hide", "can_unhide", "can_clarify",
-)  # fmt: skip
 
 
 @register.simple_tag(takes_context=True)
@@ -150,8 +121,9 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
     fragment.
 
     The key is a digest of everything the list shows: the posts' rows as read (header,
-    author, body, clarification), each post's solution mark and the viewer's rights on it,
-    and the page's reply settings. Employees with the same rights
+    author, body, contributed columns such as the clarification) and each post's `rights`
+    (forum.permissions.PostRights, the very object the template renders, solution mark
+    included), and the page's reply settings. Employees with the same rights
     on a page share one entry, and an edit, a hidden post or a new right is a new key, so
     nothing is ever invalidated. A list with a form in it (restore, mark as the answer)
     carries the viewer's CSRF token and is rendered for them alone, never cached.
@@ -164,16 +136,18 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
         posts.with_people()  # authors and clarifications, only for a page rendered anew
         return "".join(template_.render({"post": post, **extra, **csrf}) for post in posts)
 
-    if any(post.can_restore or post.can_mark_solution for post in posts):
+    if any(post.rights.personal for post in posts):
         return SafeString(render())
+    return _fragment(post_list_key(posts, reply_url, solution_action, can_reply), render)
+
+
+def post_list_key(posts, reply_url: str, solution_action: str, can_reply: bool) -> str:
+    """The key of a page of posts: its rows and each post's whole PostRights."""
     shown = [
         (reply_url, solution_action, can_reply),
-        *(
-            (row, post.is_solution, *(getattr(post, flag) for flag in POST_FLAGS))
-            for post, row in zip(posts, posts.rows, strict=True)
-        ),
+        *zip(posts.rows, (post.rights for post in posts), strict=True),
     ]
-    return _fragment(_localized_key("posts", RENDERER_VERSION, _digest(shown)), render)
+    return _localized_key("posts", RENDERER_VERSION, _digest(shown))
 
 
 @register.simple_tag

@@ -117,7 +117,7 @@ def escalation_register(request: HttpRequest) -> HttpResponse:
     """Every escalation by status, department and topic (summaries only, no notes)."""
     permissions.check_can_view_escalation_register(request.user)
     departments = list(q.departments().only("pk", "name"))
-    topics = list(q.topics_with_escalations())
+    topics = list(q.topics_with_escalations(request.user))
     form = forms.RegisterFilterForm(request.GET or None, departments=departments, topics=topics)
     filters = {}
     if form.is_bound and form.is_valid():

@@ -133,3 +133,29 @@ def test_a_post_is_rendered_the_same_from_the_cache(other_client, thread, other_
     assert Post.objects.filter(thread=thread).count() == 2
     for position in (1, 2):
         assert article(second, position) == article(first, position)
+
+
+def test_the_post_list_key_is_the_rights_the_template_renders(thread, employee):
+    """forum_tags.post_list keys a page on each post's whole PostRights (the object
+    _post.html renders): flipping any one right gives another key, equal rights the same."""
+    from forum import permissions, querysets
+    from forum.templatetags.forum_tags import post_list_key
+
+    def key_with(rights):
+        page = querysets.posts_on_page(thread, 1, 20, people=False)
+        for post in page:
+            post.rights = rights
+        return post_list_key(page, "/r", "/s", True)
+
+    base = permissions.PostRights()
+    assert key_with(base) == key_with(permissions.PostRights())
+    keys = {key_with(base)}
+    for name in permissions.PostRights._fields:
+        flipped = base._replace(**{name: not getattr(base, name)})
+        assert key_with(flipped) not in keys, name
+        keys.add(key_with(flipped))
+    page = querysets.posts_on_page(thread, 1, 20, people=False)
+    permissions.post_rights(employee, thread, page)
+    assert page[0].rights == permissions.PostRights(
+        see_body=True, edit=True, delete=True, view_history=True
+    )

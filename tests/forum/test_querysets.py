@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Employee
 from accounts.querysets import build
-from forum import querysets, services
-from forum import views as forum_views
+from forum import permissions, querysets, services
 from forum.models import Post, Thread, ThreadRead, ThreadViewDay, Topic
 from forum.templatetags import forum_tags
 from moderation import services as moderation_services
@@ -180,9 +179,11 @@ def test_older_topic_pages_read_from_the_oldest_thread_give_the_same_pages(
     topic.refresh_from_db()
     assert topic.thread_count == 7
     directions = []
-    sql_for = querysets._topic_page_sql
+    from forum.querysets import threads as thread_reads
+
+    sql_for = thread_reads._topic_page_sql
     monkeypatch.setattr(
-        querysets,
+        thread_reads,
         "_topic_page_sql",
         lambda limit, backward=False: directions.append(backward) or sql_for(limit, backward),
     )
@@ -276,7 +277,7 @@ def test_a_page_of_posts_builds_authors_only_when_rendered(thread, employee, oth
     request.user = employee
 
     def page_html(page):
-        forum_views._annotate_post_rights(request, thread, page)
+        permissions.post_rights(request.user, thread, page)
         return forum_tags.post_list(
             {"csrf_token": "t"}, page, reply_url="/r", solution_action="/s", can_reply=True
         )
@@ -329,3 +330,34 @@ def test_the_locked_read_holds_the_threads_row(thread):
             other.execute(  # the topic is not locked with it
                 "SELECT id FROM forum_topic WHERE id = %s FOR UPDATE NOWAIT", [thread.topic_id]
             )
+
+
+def test_the_visibility_rules_sql_equals_its_orm_form(make_topic):
+    """forum.querysets.tree_published_sql (the raw reads' "every ancestor published") and
+    tree_published() (the querysets') agree on every topic of a tree with drafts at each
+    level; the raw reads that carry it give the same."""
+    from django.db import connection as db
+
+    root = make_topic("Rot")
+    draft = make_topic("Utkast", published=False, parent=root)
+    under_draft = make_topic("Under utkast", parent=draft)
+    deepest = make_topic("Dypest", parent=under_draft)
+    shown = make_topic("Synlig", parent=root)
+    draft_root = make_topic("Utkast-rot", published=False)
+    under_draft_root = make_topic("Under utkast-rot", parent=draft_root)
+    expected = {
+        root: True, draft: False, under_draft: False, deepest: False, shown: True,
+        draft_root: False, under_draft_root: False,
+    }  # fmt: skip
+    orm = dict(Topic.objects.annotate(flag=querysets.tree_published()).values_list("pk", "flag"))
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tp.id, {querysets.tree_published_sql('tp')} FROM {Topic._meta.db_table} tp"
+        )
+        raw = dict(cursor.fetchall())
+    assert orm == raw == {topic.pk: flag for topic, flag in expected.items()}
+    for topic, flag in expected.items():
+        assert querysets.topic_for_page(topic.slug).tree_published is flag
+        assert querysets.topic_for_form(topic.slug).tree_published is flag
+        fresh = Topic.objects.get(pk=topic.pk)
+        assert querysets.is_tree_published(fresh) is flag

@@ -4,11 +4,20 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from forum import services
 from forum.markdown import RENDERER_VERSION
-from forum.models import BODY_MAX_LENGTH, Post, PostRevision, Thread, ThreadRead, ThreadViewDay
+from forum.models import (
+    BODY_MAX_LENGTH,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadRead,
+    ThreadViewDay,
+    Topic,
+)
 
 
 def test_start_thread_creates_the_opening_post_and_counts_it(topic, employee):
@@ -319,3 +328,42 @@ def test_a_raw_view_row_is_counted_whatever_the_fold_state(thread):
     services (here today's) counts at once; one before it was folded in by the fold."""
     ThreadViewDay.objects.create(thread=thread, day=timezone.localdate(), bucket=3, views=11)
     assert _views_shown(thread) == 11
+
+
+def test_the_replys_raw_counter_update_equals_the_orm_recount(thread, other_employee, employee):
+    """post_reply's one-statement counter update (_count_reply) leaves the thread, topic and
+    read mark as the ORM's recount (refresh_*_counters) and ThreadRead say they should be."""
+    for n in range(3):
+        services.post_reply(thread, author=other_employee if n % 2 else employee, body=f"S{n}")
+    thread.refresh_from_db()
+    topic = Topic.objects.get(pk=thread.topic_id)
+    raw_thread = (thread.post_count, thread.reply_count, thread.last_post_id,
+                  thread.last_activity_at)  # fmt: skip
+    raw_topic = (topic.thread_count, topic.post_count, topic.last_activity_at)
+    recounted = services.refresh_thread_counters(thread)
+    topic = services.refresh_topic_counters(topic)
+    assert raw_thread == (recounted.post_count, recounted.reply_count, recounted.last_post_id,
+                          recounted.last_activity_at)  # fmt: skip
+    assert raw_topic == (topic.thread_count, topic.post_count, topic.last_activity_at)
+    last = ThreadRead.objects.get(thread=thread, employee=employee).last_read_position
+    assert (
+        last
+        == Post.objects.filter(thread=thread, author=employee).aggregate(m=Max("position"))["m"]
+    )
+
+
+def test_the_forum_acts_alone_without_registered_hooks(
+    monkeypatch, thread, other_employee, moderator
+):
+    """Restoring and a moderator's edit call forum.extensions' hooks (moderation's audit);
+    with none registered the forum's own services still do the work."""
+    from forum import extensions
+    from moderation.models import AuditEntry
+
+    monkeypatch.setattr(extensions, "_hooks", {name: [] for name in extensions._hooks})
+    reply = services.post_reply(thread, author=other_employee, body="Angrer")
+    services.delete_post(reply, by=other_employee)
+    audited = AuditEntry.objects.count()  # the fixtures' staffing and publishing
+    restored = services.restore_post(reply, by=moderator, reason="Feil")
+    assert restored.deleted_at is None and AuditEntry.objects.count() == audited
+    assert extensions.moderator_edit(reply, by=moderator, body="Ny", title=None, reason="") is None

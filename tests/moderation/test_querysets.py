@@ -6,10 +6,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from forum import permissions as forum_permissions
 from forum import querysets as forum_querysets
 from moderation import permissions, services
 from moderation.models import ClarifiedAnswer, Notification
-from moderation.querysets import navigation_counts, thread_moderation_context
+from moderation.querysets import navigation_counts, thread_moderation_summary
 from tests.moderation.conftest import make_post
 
 SECRET = "Hemmelig vurdering fra baksystemet"
@@ -31,16 +32,17 @@ def test_the_thread_context_for_a_moderator(
     )
     posts = list(thread_a.posts.order_by("position"))
     permissions.forget_cached_perms(moderator_a)
-    # topic rights, clarified answers, escalations, consultation?, report counts
-    with django_assert_num_queries(5):
-        context = thread_moderation_context(moderator_a, thread_a, posts)
+    # topic rights, clarified answers, escalations, consultation? (the per-post report
+    # counts of the deleted PostModeration copy were never shown, so no longer read)
+    with django_assert_num_queries(4):
+        context = thread_moderation_summary(moderator_a, thread_a)
     assert context.can_moderate and context.can_escalate and context.can_view_consultation
     assert [a.post_id for a in context.clarified] == [post_a.pk, overdue.pk]
     assert [a.under_review for a in context.clarified] == [False, True]
     assert context.escalations[0].status == "received"
-    by_pk = {p.pk: p.moderation for p in posts}
-    assert by_pk[post_a.pk].open_reports == 1 and by_pk[post_a.pk].clarified
-    assert by_pk[overdue.pk].under_review
+    forum_permissions.post_rights(moderator_a, thread_a, posts)
+    by_pk = {p.pk: p.rights for p in posts}
+    assert by_pk[post_a.pk].hide and by_pk[post_a.pk].clarify and by_pk[overdue.pk].clarify
 
 
 def test_the_thread_context_for_an_employee_offers_only_reporting(
@@ -48,10 +50,12 @@ def test_the_thread_context_for_an_employee_offers_only_reporting(
 ):
     posts = list(thread_a.posts.order_by("position"))
     with django_assert_num_queries(3):  # topic rights, clarified answers, escalations
-        context = thread_moderation_context(author, thread_a, posts)
+        context = thread_moderation_summary(author, thread_a)
     assert not (context.can_moderate or context.can_clarify or context.can_view_consultation)
+    forum_permissions.post_rights(author, thread_a, posts)
     own, other = posts
-    assert not own.moderation.can_report and other.moderation.can_report
+    assert not own.rights.report and other.rights.report
+    assert not any(p.rights.hide or p.rights.clarify for p in posts)
 
 
 def test_internal_notes_leak_nowhere(thread_a, post_a, moderator_a, expert, employee):
@@ -158,3 +162,45 @@ def test_the_thread_read_carries_the_viewers_rights_and_counts(
             assert permissions.is_topic_moderator(user, got.topic) is (user == moderator_a)
             assert navigation_counts(user) == counts
         assert user._topic_perms == grants
+
+
+def test_the_header_counts_sql_equals_the_orm(
+    post_a, author, employee, moderator_a, moderator_b, department_contact, department,
+    admin_user,
+):  # fmt: skip
+    """moderation.querysets.NAVIGATION_SQL (names from the models) against the ORM."""
+    from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
+    from forum.models import Topic
+    from forum.permissions import MODERATE_TOPIC, granted_topics
+    from moderation.models import Escalation, Report
+
+    services.report_post(post_a, reporter=author, reason="Feil")
+    services.escalate_thread(
+        post_a.thread, by=moderator_a, department=department, category="routine", summary="x"
+    )
+    Notification.objects.create(recipient=author, message="Hei")
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    group = Group.objects.create(name="Moderatorgruppe")
+    employee.groups.add(group)
+    assign_perm(MODERATE_TOPIC, group, post_a.thread.topic)  # a group grant counts too
+    for user in (author, employee, moderator_a, moderator_b, department_contact, admin_user):
+        permissions.forget_cached_perms(user)
+        mine = granted_topics(user, [MODERATE_TOPIC], path="post__thread__topic_id")
+        reports = Report.objects.filter(status=Report.Status.OPEN)
+        if user != admin_user:
+            reports = reports.filter(mine)
+        moderates = Topic.objects.filter(granted_topics(user, [MODERATE_TOPIC]))
+        expected = {
+            "unread": Notification.objects.filter(recipient=user, read_at=None).count(),
+            "moderates": moderates.exists(),
+            "reports": reports.count(),
+            "contact": user.groups.filter(name=DEPARTMENT_CONTACTS_GROUP).exists(),
+            "inbox": Escalation.objects.filter(
+                department_id=user.unit_id,
+                status__in=[Escalation.Status.RECEIVED, Escalation.Status.IN_PROGRESS],
+            ).count(),
+        }
+        assert navigation_counts(user) == expected, user.name
+    assert navigation_counts(employee)["reports"] == 1

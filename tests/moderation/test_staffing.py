@@ -207,28 +207,47 @@ def test_permission_checks_are_cached_per_user_object(
 
 
 def test_topic_rights_match_guardians_own_checker(
-    topic_a, topic_b, moderator_a, moderator_b, make_employee
+    topic_a, topic_b, moderator_a, moderator_b, expert, admin_user, make_employee
 ):
-    """The one-query grants give guardian's answers, for user and for group grants."""
+    """The one-query grants (forum.querysets.read_viewer over guardian's tables) give
+    guardian's ObjectPermissionChecker's answers for every role of the permission matrix
+    and every codename: moderator, deputy, back-office member, outsider, admin,
+    superuser, and a grant through a group."""
     from django.contrib.auth.models import Group
     from guardian.core import ObjectPermissionChecker
     from guardian.shortcuts import assign_perm
 
+    from forum import permissions as forum_permissions
+
+    deputy = make_employee("Vara")
+    services.staff_topic(
+        topic_a, by=admin_user, moderator=moderator_a, back_office=topic_a.back_office,
+        deputy_moderator=deputy,
+    )  # fmt: skip
     group_member = make_employee("Gruppemedlem")
     group = Group.objects.create(name="Fagnettverk")
     group_member.groups.add(group)
     assign_perm(permissions.VIEW_CONSULTATION, group, topic_b)
+    assign_perm(permissions.MODERATE_TOPIC, group, topic_a)
     outsider = make_employee("Utenforstående")
-    for user in (moderator_a, moderator_b, group_member, outsider):
+    superuser = make_employee("Superbruker", is_superuser=True)
+    users = {
+        "moderator": moderator_a, "other moderator": moderator_b, "deputy": deputy,
+        "back-office member": expert, "group member": group_member, "outsider": outsider,
+        "admin": admin_user, "superuser": superuser,
+    }  # fmt: skip
+    checked = 0
+    for role, user in users.items():
         permissions.forget_cached_perms(user)
         checker = ObjectPermissionChecker(user)
         for topic in (topic_a, topic_b):
             for codename in (permissions.MODERATE_TOPIC, permissions.VIEW_CONSULTATION):
                 expected = checker.has_perm(codename, topic)
-                assert permissions._has_topic_perm(user, codename, topic) is expected, (
-                    user.name,
-                    topic.name,
-                    codename,
-                )
+                got = forum_permissions._has_topic_perm(user, codename, topic)
+                assert got is expected, (role, topic.name, codename)
+                checked += 1
+    assert checked == len(users) * 4
     assert permissions.is_back_office_member(group_member, topic_b)
+    assert permissions.can_moderate(group_member, topic_a)
+    assert permissions.is_topic_moderator(deputy, topic_a)
     assert not permissions.is_back_office_member(outsider, topic_b)

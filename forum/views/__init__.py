@@ -1,0 +1,33 @@
+"""Forum pages (reading, writing, shared helpers). Thin: scoped lookup, check_*, form,
+service, redirect.
+
+Every page runs a fixed number of queries whatever the number of topics, threads or posts
+(pinned by tests/forum/test_views.py).
+"""
+
+from forum.views.helpers import page_of, post_url
+from forum.views.reading import home, post_history, post_redirect, thread_detail, topic_detail
+from forum.views.writing import (
+    post_delete,
+    post_edit,
+    post_restore,
+    thread_create,
+    thread_reply,
+    thread_solution,
+)
+
+__all__ = [
+    "home",
+    "page_of",
+    "post_delete",
+    "post_edit",
+    "post_history",
+    "post_redirect",
+    "post_restore",
+    "post_url",
+    "thread_create",
+    "thread_detail",
+    "thread_reply",
+    "thread_solution",
+    "topic_detail",
+]

@@ -1,0 +1,130 @@
+"""What the forum's views share: post URLs, breadcrumbs, and the write views' wrapper that
+never drops a sent text."""
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from erfaringsforum.urlcache import fixed_url, pk_url
+from forum import services
+from forum.markdown import render_markdown
+from forum.models import Topic
+
+KEPT_FIELDS = ("title", "body", "reason")
+
+
+def posts_per_page() -> int:
+    return settings.FORUM_POSTS_PER_PAGE
+
+
+def page_of(position: int) -> int:
+    return (max(position, 1) - 1) // posts_per_page() + 1
+
+
+def post_url(thread_id: int, position: int) -> str:
+    url = pk_url("forum:thread-detail", thread_id)
+    return f"{url}?page={page_of(position)}#p{position}"
+
+
+def _kept_text(request: HttpRequest, *, status: int, heading: str, reason: str, **extra):
+    kept = [(name, request.POST[name]) for name in KEPT_FIELDS if request.POST.get(name)]
+    context = {"kept": kept, "heading": heading, "reason": reason, **extra}
+    return render(request, "forum/kept_text.html", context, status=status)
+
+
+def write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A write view whose refusals never drop a sent text.
+
+    Login is required, but a form sent after the session expired gets its text back (the
+    login middleware would redirect and lose it); so does a form refused with 403 or 404
+    (a thread locked or a topic closed while the person was writing).
+    """
+
+    @login_not_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            if request.method != "POST":
+                return redirect_to_login(request.get_full_path())
+            login_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+            return _kept_text(
+                request,
+                status=403,
+                heading=_("Your session has expired"),
+                reason=_("Log in again, then send your text once more."),
+                login_url=login_url,
+            )
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as exc:
+            if request.method != "POST":
+                raise
+            return _kept_text(
+                request, status=403, heading=_("This could not be sent"), reason=str(exc)
+            )
+        except Http404:
+            if request.method != "POST":
+                raise
+            return _kept_text(
+                request,
+                status=404,
+                heading=_("This could not be sent"),
+                reason=_("The thread or topic is no longer available."),
+            )
+
+    return wrapper
+
+
+def _add_service_error(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _preview(request: HttpRequest, form: Form) -> str | None:
+    """The rendered body when the person pressed Preview and the form is valid."""
+    if "preview" in request.POST and form.is_valid():
+        return render_markdown(form.cleaned_data["body"])
+    return None
+
+
+def submit_post_form(
+    request: HttpRequest, form: Form, perform: Callable[[dict], HttpResponse]
+) -> tuple[HttpResponse | None, int, str | None]:
+    """The POST of a post form: (response, status, preview).
+
+    Preview renders the body; otherwise a valid form runs `perform(cleaned_data)`, whose
+    response (a redirect) is returned. A refusal of the service goes onto the form with
+    status 429 for a rate limit and 400 otherwise, so the page comes back with the text.
+    """
+    status, preview = 200, _preview(request, form)
+    if preview is None and form.is_valid():
+        try:
+            return perform(form.cleaned_data), status, None
+        except services.RateLimited as exc:
+            form.add_error(None, exc)
+            status = 429
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+    if form.errors and status == 200:
+        status = 400
+    return None, status, preview
+
+
+def crumbs_for(topic: Topic, ancestors: list[Topic]) -> list[tuple[str, str]]:
+    crumbs = [(_("Topics"), fixed_url("forum:home"))]
+    crumbs += [(t.name, t.get_absolute_url()) for t in ancestors]
+    crumbs.append((topic.name, topic.get_absolute_url()))
+    return crumbs

@@ -1,0 +1,196 @@
+"""The forum's writing pages: reply, new thread, edit, delete, restore, mark the answer."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from forum import extensions, permissions, querysets, services
+from forum.forms import EditPostForm, ReplyForm, ThreadForm
+from forum.models import Post, Thread
+from forum.views.helpers import crumbs_for, post_url, submit_post_form, write_view
+from forum.views.reading import post_or_404
+
+# Writing --------------------------------------------------------------------------------
+
+
+def _quote(request: HttpRequest, thread: Thread) -> str:
+    """The Markdown quote of ?quote=<post id> (a visible post of this thread), or ''."""
+    raw = request.GET.get("quote", "")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return ""
+    post = (
+        Post.objects.filter(pk=int(raw), thread=thread, hidden_at=None, deleted_at=None)
+        .select_related("author")
+        .first()
+    )
+    if post is None:
+        return ""
+    lines = [_("%(name)s wrote:") % {"name": post.author.name}, ""]
+    lines += post.body_md.splitlines()
+    return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
+
+
+@write_view
+@require_http_methods(["GET", "POST"])
+def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = querysets.thread_for_writing(pk)
+    if thread is None:
+        raise Http404(_("There is no such thread."))
+    permissions.check_post_reply(request.user, thread)
+    status, preview = 200, None
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+
+        def reply(data: dict) -> HttpResponse:
+            post = services.post_reply(
+                thread, author=request.user, body=data["body"],
+                submission_key=data["submission_key"],
+            )  # fmt: skip
+            return HttpResponseRedirect(post_url(thread.pk, post.position))
+
+        response, status, preview = submit_post_form(request, form, reply)
+        if response is not None:
+            return response
+    else:
+        form = ReplyForm(initial={"body": _quote(request, thread)})
+    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
+    crumbs.append((thread.title, thread.get_absolute_url()))
+    return render(
+        request,
+        "forum/reply_form.html",
+        {"thread": thread, "form": form, "preview": preview, "crumbs": crumbs},
+        status=status,
+    )
+
+
+@write_view
+@require_http_methods(["GET", "POST"])
+def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = querysets.topic_for_form(slug)
+    if topic is None:
+        raise Http404(_("There is no such topic."))
+    permissions.check_start_thread(request.user, topic)
+    status, preview = 200, None
+    if request.method == "POST":
+        form = ThreadForm(request.POST)
+
+        def start(data: dict) -> HttpResponse:
+            thread = services.start_thread(
+                topic, author=request.user, title=data["title"], body=data["body"],
+                kind=data["kind"], submission_key=data["submission_key"],
+            )  # fmt: skip
+            return redirect(thread)
+
+        response, status, preview = submit_post_form(request, form, start)
+        if response is not None:
+            return response
+    else:
+        form = ThreadForm()
+    crumbs = crumbs_for(topic, list(querysets.topic_ancestors(topic)))
+    return render(
+        request,
+        "forum/thread_form.html",
+        {"topic": topic, "form": form, "preview": preview, "crumbs": crumbs},
+        status=status,
+    )
+
+
+@write_view
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = post_or_404(pk)
+    permissions.check_edit_post(request.user, post)
+    thread = post.thread
+    with_title = post.position == 1
+    status, preview = 200, None
+    if request.method == "POST":
+        form = EditPostForm(request.POST, with_title=with_title)
+
+        def edit(data: dict) -> HttpResponse:
+            # A moderator editing someone else's post goes through the registered handler
+            # (moderation audits the edit and tells the author); authors edit here.
+            changes = {"body": data["body"], "title": data.get("title"), "reason": data["reason"]}
+            if post.author_id == request.user.pk or (
+                extensions.moderator_edit(post, by=request.user, **changes) is None
+            ):
+                services.edit_post(post, editor=request.user, **changes)
+            return HttpResponseRedirect(post_url(thread.pk, post.position))
+
+        response, status, preview = submit_post_form(request, form, edit)
+        if response is not None:
+            return response
+    else:
+        form = EditPostForm(
+            initial={"body": post.body_md, "title": thread.title}, with_title=with_title
+        )
+    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
+    crumbs.append((thread.title, thread.get_absolute_url()))
+    return render(
+        request,
+        "forum/post_edit.html",
+        {
+            "post": post,
+            "thread": thread,
+            "form": form,
+            "preview": preview,
+            "crumbs": crumbs,
+            "post_url": post_url(thread.pk, post.position),
+        },
+        status=status,
+    )
+
+
+@write_view
+@require_http_methods(["GET", "POST"])
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = post_or_404(pk)
+    permissions.check_delete_post(request.user, post)
+    if request.method == "POST":
+        services.delete_post(post, by=request.user)
+        return HttpResponseRedirect(post_url(post.thread_id, post.position))
+    thread = post.thread
+    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
+    crumbs.append((thread.title, thread.get_absolute_url()))
+    return render(
+        request,
+        "forum/post_delete.html",
+        {
+            "post": post,
+            "thread": thread,
+            "crumbs": crumbs,
+            "post_url": post_url(thread.pk, post.position),
+        },
+    )
+
+
+@write_view
+@require_POST
+def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    post = post_or_404(pk)
+    permissions.check_restore_post(request.user, post)
+    services.restore_post(post, by=request.user)
+    return HttpResponseRedirect(post_url(post.thread_id, post.position))
+
+
+@write_view
+@require_POST
+def thread_solution(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = querysets.thread_for_page(pk)
+    if thread is None:
+        raise Http404(_("There is no such thread."))
+    permissions.check_mark_solution(request.user, thread)
+    raw = request.POST.get("post", "")
+    post = None
+    if raw:
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+            raise Http404(_("There is no such post."))
+        post = get_object_or_404(Post, pk=int(raw), thread=thread)
+    try:
+        services.mark_solution(thread, post=post, by=request.user)
+    except ValidationError as exc:
+        return render(request, "403.html", {"reason": " ".join(exc.messages)}, status=400)
+    if post is None:
+        return redirect(thread)
+    return HttpResponseRedirect(post_url(thread.pk, post.position))
