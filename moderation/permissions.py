@@ -37,6 +37,7 @@ from forum.permissions import (  # noqa: F401  (the topic roles, under their mod
     can_clarify,
     can_moderate,
     can_report,
+    can_view_thread,
     forget_cached_perms,
     granted_topics,
     is_back_office_member,
@@ -175,13 +176,24 @@ def check_can_handle_escalation(user: User, escalation) -> None:
 
 
 def can_view_escalation(user: User, escalation) -> bool:
-    """The department's contacts, the topic's moderators and admins."""
-    return can_handle_escalation(user, escalation) or can_moderate(user, escalation.thread.topic)
+    """An escalation is seen by the register's readers who may see its thread (the forum's
+    visibility rule), and by the department it was sent to, for its own cases. The same
+    rule as moderation.querysets.escalation_register's filter."""
+    if can_handle_escalation(user, escalation):
+        return True
+    return can_view_escalation_register(user) and can_view_thread(user, escalation.thread)
 
 
 def check_can_view_escalation(user: User, escalation) -> None:
+    """Http404 for anyone else, whatever the id: not even its existence is confirmed."""
     if not can_view_escalation(user, escalation):
-        raise PermissionDenied(_("This escalation is for the department and the moderators."))
+        raise Http404
+
+
+def own_department(user: User) -> int | None:
+    """The unit whose escalations a department contact sees in the register whatever their
+    topic (None for everyone else)."""
+    return user.unit_id if _is_department_contact(user) else None
 
 
 def can_view_escalation_inbox(user: User) -> bool:

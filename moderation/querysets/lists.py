@@ -3,6 +3,7 @@
 from django.db.models import (
     Exists,
     OuterRef,
+    Q,
     QuerySet,
 )
 
@@ -60,11 +61,24 @@ def audit_log_page(
 
 
 def escalation_register(
-    *, status: str = "", department_id: int | None = None, topic_id: int | None = None
+    user: Employee,
+    *,
+    own_department_id: int | None = None,
+    status: str = "",
+    department_id: int | None = None,
+    topic_id: int | None = None,
 ) -> QuerySet[Escalation]:
-    """Every escalation, newest first, filterable by status, department and topic."""
-    escalations = Escalation.objects.select_related("thread__topic", "department").order_by(
-        "-received_at"
+    """The escalations the user may see, newest first, filterable by status, department and
+    topic: those whose thread the user may see (the forum's visibility rule), and every case
+    sent to `own_department_id` (a department contact's own unit: the view asks
+    moderation.permissions, whose can_view_escalation is the same rule for one case)."""
+    seen = Q(thread__topic__in=topics_visible_to(user, Topic.objects.all()))
+    if own_department_id is not None:
+        seen |= Q(department_id=own_department_id)
+    escalations = (
+        Escalation.objects.filter(seen)
+        .select_related("thread__topic", "department")
+        .order_by("-received_at")
     )
     if status:
         escalations = escalations.filter(status=status)

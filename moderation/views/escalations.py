@@ -126,7 +126,12 @@ def escalation_register(request: HttpRequest) -> HttpResponse:
             "department_id": form.cleaned_data["department"],
             "topic_id": form.cleaned_data["topic"],
         }
-    paginator = Paginator(q.escalation_register(**filters), REGISTER_PAGE_SIZE)
+    paginator = Paginator(
+        q.escalation_register(
+            request.user, own_department_id=permissions.own_department(request.user), **filters
+        ),
+        REGISTER_PAGE_SIZE,
+    )
     number = page_number(request.GET.get("page"))
     if number == -1 or number > paginator.num_pages:
         number = paginator.num_pages

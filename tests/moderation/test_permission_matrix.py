@@ -60,7 +60,9 @@ MATRIX = [
     ),
     ("moderation:consultation", "thread", "get", None, [404, 200, 404, 200, 404, 200]),
     ("moderation:open-consultation", "thread", "post", {}, [404, 302, 404, 403, 404, 302]),
-    ("moderation:escalation-detail", "escalation", "get", None, [403, 200, 403, 403, 200, 200]),
+    # Issue 13: whoever reads the register and may see the thread opens its escalation;
+    # anyone else gets 404, never a 403 that confirms the id.
+    ("moderation:escalation-detail", "escalation", "get", None, [404, 200, 200, 404, 200, 200]),
     (
         "moderation:escalation-status",
         "escalation",
