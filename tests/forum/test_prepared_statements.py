@@ -35,3 +35,22 @@ def test_a_thread_page_reads_through_prepared_statements(employee_client, thread
     prepared = _prepared()
     assert any("FROM forum_post p" in statement for statement in prepared)
     assert any("FROM django_session" in statement for statement in prepared)
+
+
+def test_prepared_statements_pass_through_execute_wrappers_and_leave_other_cursors_alone(db):
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        with prepared_cursor() as cursor:
+            cursor.execute("SELECT %s::int + 3 AS wrapped_probe", [1])
+            assert cursor.fetchone() == (4,)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::int + 4 AS plain_probe", [1])
+    assert seen == ["SELECT %s::int + 3 AS wrapped_probe", "SELECT %s::int + 4 AS plain_probe"]
+    prepared = _prepared()
+    assert "SELECT $1::int + 3 AS wrapped_probe" in prepared
+    assert not any("plain_probe" in statement for statement in prepared)
