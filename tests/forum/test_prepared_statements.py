@@ -54,3 +54,19 @@ def test_prepared_statements_pass_through_execute_wrappers_and_leave_other_curso
     prepared = _prepared()
     assert "SELECT $1::int + 3 AS wrapped_probe" in prepared
     assert not any("plain_probe" in statement for statement in prepared)
+
+
+def test_prepared_results_arrive_as_the_values_django_reads(db):
+    sql = (
+        "SELECT TIMESTAMPTZ '2026-03-01 12:30:00+01', DATE '2026-03-01', 7::bigint, "
+        "'blåbær'::text, true, NULL::timestamptz, '5d2c9f4e-4d0b-4c53-9a8e-3b1f2d1e0a11'::uuid"
+    )
+    with prepared_cursor() as cursor:
+        cursor.execute(sql + " WHERE %s", [True])
+        prepared = cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " WHERE %s", [True])
+        plain = cursor.fetchone()
+    assert prepared == plain
+    assert [type(value) for value in prepared] == [type(value) for value in plain]
+    assert prepared[0].tzinfo == plain[0].tzinfo
