@@ -45,10 +45,14 @@ def prepared_cursor(using: str = "default"):
     connection = connections[using]
     if not settings.DB_PREPARED_STATEMENTS:
         return connection.cursor()
-    connection.ensure_connection()
     psycopg_connection = connection.connection
+    if psycopg_connection is None:
+        # Not connected yet (once per connection, which persists for CONN_MAX_AGE): Django
+        # connects, and this one statement runs unprepared.
+        return connection.cursor()
     # Django makes its cursors with the psycopg connection's cursor_factory: for this one
-    # cursor it is ours. The connection belongs to this thread, so nothing else sees it.
+    # cursor it is ours. The connection belongs to this thread, so nothing else sees it. If
+    # Django's health check replaces a broken connection, the cursor is a plain one.
     django_factory = psycopg_connection.cursor_factory
     psycopg_connection.cursor_factory = PreparingCursor
     try:

@@ -70,3 +70,12 @@ def test_prepared_results_arrive_as_the_values_django_reads(db):
     assert prepared == plain
     assert [type(value) for value in prepared] == [type(value) for value in plain]
     assert prepared[0].tzinfo == plain[0].tzinfo
+
+
+def test_a_new_connection_runs_its_first_statement_unprepared_then_prepares(transactional_db):
+    connection.close()
+    for n in (1, 2):
+        with prepared_cursor() as cursor:
+            cursor.execute("SELECT %s::int + 5 AS reconnect_probe", [n])
+            assert cursor.fetchone() == (n + 5,)
+    assert "SELECT $1::int + 5 AS reconnect_probe" in _prepared()
