@@ -2,8 +2,6 @@ import functools
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model, QuerySet
-from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
 
 from accounts.models import County, Employee, Unit
 from erfaringsforum.db import prepared_cursor
@@ -53,33 +51,11 @@ def person_joins(alias: str, employee_id: str, *, outer: bool = False) -> str:
     )
 
 
-@functools.cache
-def _plain_init(model: type[Model]) -> bool:
-    """Whether a model's instances come from Model.__init__ alone: no __init__ of its own
-    (django-mptt's trees have one) and no pre_init or post_init receivers (they connect at
-    import, before the first page is built)."""
-    return (
-        model.__init__ is Model.__init__
-        and not pre_init.has_listeners(model)
-        and not post_init.has_listeners(model)
-    )
-
-
 def build(model: type[Model], fields: list[str], values: tuple) -> Model:
-    """What model.from_db(alias, fields, values) returns, without
-    Model.__init__'s per-field work: the values go straight into the instance's __dict__,
-    where __init__ would put them (fields left out stay deferred, as with from_db). A page of
-    posts builds some 80 objects, and __init__ was a fifth of its Python (F24 in
-    bench/results/history.md). Other models go through from_db (see _plain_init). The plain reads
-    run on the default connection, whose alias the instances carry."""
-    if not _plain_init(model):
-        return model.from_db(DEFAULT_DB_ALIAS, fields, values)
-    instance = model.__new__(model)
-    instance.__dict__.update(zip(fields, values, strict=True))
-    state = instance._state = ModelState()
-    state.adding = False
-    state.db = DEFAULT_DB_ALIAS
-    return instance
+    """A model instance from a plain read's values for `fields` (the others stay deferred),
+    through Django's documented Model.from_db. The plain reads run on the default
+    connection, whose alias the instances carry."""
+    return model.from_db(DEFAULT_DB_ALIAS, fields, values)
 
 
 def split_row(row: tuple, groups: list[list[str]]) -> tuple[list[tuple], tuple]:
@@ -110,10 +86,12 @@ def person_from_row(
         person_unit = seen.get((Unit, unit))
         if person_unit is None:
             person_unit = seen[(Unit, unit)] = build(Unit, unit_fields, unit)
-            person_unit._state.fields_cache["county"] = (
+            # Assigning through the relation's descriptor caches the related object (the
+            # documented way): reading .county or .unit then runs no query.
+            person_unit.county = (
                 build(County, county_fields, county) if county[0] is not None else None
             )
-    person._state.fields_cache["unit"] = person_unit
+    person.unit = person_unit
     return person
 
 

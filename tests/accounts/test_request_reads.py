@@ -28,6 +28,23 @@ def test_the_session_store_reads_live_sessions_only(db):
     assert SessionStore("not-a-session-key-at-all").load() == {}
 
 
+def test_a_live_session_is_read_with_one_query(db, django_assert_num_queries):
+    store = SessionStore()
+    store["colour"] = "grønn"
+    store.create()
+    with django_assert_num_queries(1):
+        assert SessionStore(store.session_key).load() == {"colour": "grønn"}
+
+
+def test_a_stale_session_cookie_is_not_adopted(db):
+    stale = SessionStore("stale-session-key-from-a-browser")
+    stale["colour"] = "rød"
+    stale.save()
+    assert stale.session_key != "stale-session-key-from-a-browser"
+    assert not Session.objects.filter(pk="stale-session-key-from-a-browser").exists()
+    assert SessionStore(stale.session_key).load() == {"colour": "rød"}
+
+
 def test_the_employee_is_read_with_every_column_and_their_unit_and_county(
     employee, django_assert_num_queries
 ):
