@@ -259,6 +259,18 @@ def _moderates(user: User, post: Post, moderates: bool | None) -> bool:
     return can_moderate(user, post.thread.topic) if moderates is None else moderates
 
 
+def shown_title(user: User, thread: Thread, *, moderates: bool | None = None) -> str:
+    """The thread's title as this reader is shown it. When the opening post is hidden its
+    title is too, as its text is (a title can hold what the moderator hid): readers get a
+    neutral title, the topic's moderators the real one. `thread.opening_hidden` comes with
+    the thread page's read; `moderates` is can_moderate on the topic when computed."""
+    if not getattr(thread, "opening_hidden", False):
+        return thread.title
+    if can_moderate(user, thread.topic) if moderates is None else moderates:
+        return thread.title
+    return _("Thread hidden by a moderator")
+
+
 def can_see_post_body(user: User, post: Post, *, moderates: bool | None = None) -> bool:
     """Hidden and deleted posts keep their place; their text is for moderators only.
 

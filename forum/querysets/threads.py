@@ -43,6 +43,16 @@ TOPIC_ORDER = "pinned DESC, last_activity_at DESC, id DESC"
 TOPIC_ORDER_BACKWARD = "pinned ASC, last_activity_at ASC, id ASC"
 
 
+def opening_hidden_sql(thread: str) -> str:
+    """Whether the thread's opening post is hidden: its title is then not shown to readers
+    (forum.permissions.shown_title), as its text is not (issue 13). An index probe on
+    (thread, position)."""
+    return (
+        f"EXISTS (SELECT 1 FROM {Post._meta.db_table} op WHERE op.thread_id = {thread}.id "  # noqa: S608
+        "AND op.position = 1 AND op.hidden_at IS NOT NULL)"
+    )
+
+
 @functools.cache
 def _topic_page_sql(limit: int, backward: bool = False) -> tuple[str, list[list[str]]]:
     # The page size is written into the statement, not passed: with LIMIT a parameter,
@@ -60,7 +70,8 @@ def _topic_page_sql(limit: int, backward: bool = False) -> tuple[str, list[list[
     sql = f"""
         SELECT {", ".join(selects)}, {VIEWS_SQL},
                COALESCE((SELECT r.last_read_position FROM {ThreadRead._meta.db_table} r
-                          WHERE r.thread_id = t.id AND r.employee_id = %s), 0)
+                          WHERE r.thread_id = t.id AND r.employee_id = %s), 0),
+               {opening_hidden_sql("t")}
           FROM (SELECT id FROM {Thread._meta.db_table} WHERE topic_id = %s
                  ORDER BY {TOPIC_ORDER_BACKWARD if backward else TOPIC_ORDER}
                  LIMIT {int(limit)} OFFSET %s) page
@@ -99,7 +110,7 @@ class ThreadPage(Sequence[Thread]):
             thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
             thread.last_poster_name = slices[4][0]
             thread.topic = self._topic
-            thread.views, thread.last_read_position = extra
+            thread.views, thread.last_read_position, thread.opening_hidden = extra
             thread.has_unread = thread.post_count > thread.last_read_position
             threads.append(thread)
         return threads
@@ -148,7 +159,7 @@ def _thread_page_sql(with_viewer: bool) -> tuple[str, list[str], list[str]]:
         viewer_columns = f", {select}"
     sql = f"""
         SELECT {thread_select}, {topic_select}, {parent_select}, {VIEWS_SQL},
-               {tree_published_sql("tp")} {extra} {viewer_columns}
+               {tree_published_sql("tp")}, {opening_hidden_sql("t")} {extra} {viewer_columns}
           FROM {Thread._meta.db_table} t
           JOIN {Topic._meta.db_table} tp ON tp.id = t.topic_id {TOPIC_AND_PARENT_JOIN}
           {viewer_join}
@@ -177,9 +188,9 @@ def thread_for_page(pk: int, viewer: Employee | None = None) -> Thread | None:
         return None
     n, m = len(thread_fields), len(thread_fields) + 2 * len(topic_fields)
     thread = build(Thread, thread_fields, row[:n])
-    thread.views, published = row[m : m + 2]
+    thread.views, published, thread.opening_hidden = row[m : m + 3]
     thread._state.fields_cache["topic"] = topic_and_parent(row[n:m], topic_fields, published)
-    rest = row[m + 2 :]
+    rest = row[m + 3 :]
     for contribution in extensions.columns(extensions.THREAD):
         contribution.keep(thread, rest[: contribution.width])
         rest = rest[contribution.width :]

@@ -99,6 +99,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "forum/thread_detail.html",
         {
             "thread": thread,
+            "title": permissions.shown_title(request.user, thread, moderates=can_moderate),
             "topic": thread.topic,
             "posts": posts,
             "views": thread.views + 1,  # this view is counted too
