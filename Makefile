@@ -67,6 +67,8 @@ BENCH_DATABASE_URL ?=
 BENCH_DB_NAME ?= erf_bench
 BENCH_POSTS ?= 1000000
 BENCH_ARGS ?=
+# The busy-Monday mix after the pages (bench/soak.py): e.g. SOAK_ARGS="--duration 30".
+SOAK_ARGS ?=
 # The benchmark seeds, vacuums and drops indexes: it runs as the database's owner.
 BENCH_DB_ENV = export DATABASE_URL="$$($(if $(BENCH_DATABASE_URL),DATABASE_URL=$(BENCH_DATABASE_URL),unset DATABASE_URL; DB_NAME=$(BENCH_DB_NAME)) $(PY) scripts/ensure_db.py --owner)";
 
@@ -77,4 +79,5 @@ bench: setup  ## seed the benchmark database if empty, then measure every page t
 	@$(BENCH_DB_ENV) export DEBUG=1; \
 	$(PY) manage.py migrate --noinput -v 0; \
 	$(PY) bench/seed.py --posts $(BENCH_POSTS) --if-empty; \
-	unset DEBUG; $(PY) bench/run.py --database-url "$$DATABASE_URL" $(BENCH_ARGS)
+	unset DEBUG; $(PY) bench/run.py --database-url "$$DATABASE_URL" $(BENCH_ARGS); \
+	$(PY) bench/soak.py --database-url "$$DATABASE_URL" $(SOAK_ARGS)

@@ -6,13 +6,8 @@ Afterwards: no response of 500 or more, every reply that was confirmed is in the
 and every thread's and topic's counters equal what their rows say.
 """
 
-import datetime
 import os
-import random
 import re
-import threading
-import time
-import uuid
 
 import pytest
 from django.db import connection
@@ -21,7 +16,7 @@ from django.db.models import Count, Max, Q
 from forum import services as forum_services
 from forum.models import Post, PostRevision, Thread, Topic
 from tests.conftest import PASSWORD
-from tests.live import Browser, free_port, gunicorn, product_env
+from tests.live import Mix, free_port, gunicorn, product_env
 
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "20"))
 
@@ -66,89 +61,23 @@ def _post_ids(page: str, kind: str) -> list[int]:
 
 
 def test_authors_moderators_and_readers_at_once_lose_nothing_and_get_no_server_error(monday):
-    base_url = monday["base_url"]
     thread_ids = [t.pk for t in monday["threads"]]
     topic_ids = [t.pk for t in monday["topics"]]
     post_ids = list(Post.objects.filter(thread_id__in=thread_ids).values_list("pk", flat=True))
-    results: list[tuple[str, int]] = []
-    confirmed: list[str] = []
-    lock = threading.Lock()
-    deadline = time.monotonic() + SOAK_SECONDS
+    mix = Mix(monday["base_url"], thread_ids, post_ids, topic_ids)
+    mix.run(
+        {
+            role: [(person.email, PASSWORD) for person in monday[role]]
+            for role in ("authors", "moderators", "readers")
+        },
+        SOAK_SECONDS,
+    )
 
-    def record(what: str, status: int) -> None:
-        with lock:
-            results.append((what, status))
-
-    def author(person, seed: int) -> None:
-        rng, browser = random.Random(seed), Browser(base_url)
-        browser.sign_in(person.email, PASSWORD)
-        while time.monotonic() < deadline:
-            thread_id = rng.choice(thread_ids)
-            text = f"Svar {uuid.uuid4().hex}"
-            status, _, _ = browser.request(f"/trad/{thread_id}/svar/", {"body": text})
-            record("reply", status)
-            if status == 302:
-                with lock:
-                    confirmed.append(text)
-            status, page, _ = browser.request(f"/trad/{thread_id}/?page=last")
-            record("read", status)
-            editable = _post_ids(page, "rediger")
-            if editable and rng.random() < 0.5:
-                pk = rng.choice(editable)
-                status, _, _ = browser.request(
-                    f"/innlegg/{pk}/rediger/", {"body": f"Rettet {text}", "reason": "skrivefeil"}
-                )
-                record("edit", status)
-
-    def moderator(person, seed: int) -> None:
-        rng, browser = random.Random(seed), Browser(base_url)
-        browser.sign_in(person.email, PASSWORD)
-        later = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
-        while time.monotonic() < deadline:
-            pk, thread_id = rng.choice(post_ids), rng.choice(thread_ids)
-            action, path, data = rng.choice(
-                [
-                    ("hide", f"/moderering/innlegg/{pk}/skjul/", {"reason": "Personopplysninger"}),
-                    ("unhide", f"/moderering/innlegg/{pk}/vis/", {"reason": ""}),
-                    ("mod-edit", f"/moderering/innlegg/{pk}/rediger/",
-                     {"body": "Moderert tekst.", "reason": "Presisering"}),
-                    ("clarify", f"/moderering/innlegg/{pk}/avklar/",
-                     {"legal_reference": "ftrl. § 8-2", "review_by": later}),
-                    ("lock", f"/moderering/trad/{thread_id}/las/", {"reason": ""}),
-                    ("unlock", f"/moderering/trad/{thread_id}/apne/", {"reason": ""}),
-                    ("move", f"/moderering/trad/{thread_id}/flytt/",
-                     {"to_topic": rng.choice(topic_ids), "reason": "Rett tema"}),
-                ]
-            )  # fmt: skip
-            status, _, _ = browser.request(path, data)
-            record(action, status)
-
-    def reader(person, seed: int) -> None:
-        rng, browser = random.Random(seed), Browser(base_url)
-        browser.sign_in(person.email, PASSWORD)
-        while time.monotonic() < deadline:
-            path = rng.choice(
-                ["/", f"/trad/{rng.choice(thread_ids)}/?page=1", f"/trad/{rng.choice(thread_ids)}/"]
-            )
-            status, _, _ = browser.request(path)
-            record("read", status)
-
-    actors = [
-        *(threading.Thread(target=author, args=(p, n)) for n, p in enumerate(monday["authors"])),
-        *(threading.Thread(target=moderator, args=(p, 10 + n))
-          for n, p in enumerate(monday["moderators"])),
-        *(threading.Thread(target=reader, args=(p, 20 + n))
-          for n, p in enumerate(monday["readers"])),
-    ]  # fmt: skip
-    for actor in actors:
-        actor.start()
-    for actor in actors:
-        actor.join(timeout=SOAK_SECONDS + 60)
-
-    errors = [(what, status) for what, status in results if status >= 500]
-    assert errors == [], f"{len(errors)} of {len(results)} requests failed"
-    kinds = {what for what, status in results if status in (200, 302)}
+    errors = mix.errors()
+    assert errors == [], f"{len(errors)} of {len(mix.results)} requests failed"
+    kinds = {kind for kind, status, _ in mix.results if status in (200, 302)}
     assert {"reply", "read", "hide", "move"} <= kinds, kinds
+    confirmed = mix.confirmed
     assert confirmed, "no reply got through"
 
     # A reply edited later keeps its first text as a revision (nothing is silently lost).
