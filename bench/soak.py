@@ -16,17 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import django
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seeding.org import BENCH_PASSWORD  # noqa: E402
 from tests.live import Mix, free_port, gunicorn, product_env  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/erf_bench"
@@ -38,9 +39,20 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)] if ordered else 0
 
 
-def cast(conn: psycopg.Connection, concurrency: int) -> dict:
-    """A busy topic's newest threads, its moderator and deputy, and employees to write and
-    read there: 2 moderators, then authors and readers half and half."""
+def _bench_password(database_url: str) -> str:
+    # The seeder's constant lives beside Django models: set Django up to import it.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erfaringsforum.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DATABASE_URL", database_url)
+    django.setup()
+    from bench.seeding.org import BENCH_PASSWORD
+
+    return BENCH_PASSWORD
+
+
+def cast(conn: psycopg.Connection, concurrency: int, password: str) -> dict:
+    """A busy topic's newest threads, its moderator, deputy and an admin, and employees to
+    write and read there: 3 moderators, then authors and readers half and half."""
     topic_id, moderator, deputy = conn.execute(
         "SELECT t.id, m.email, d.email FROM forum_topic t "
         "JOIN accounts_employee m ON m.id = t.moderator_id "
@@ -48,11 +60,16 @@ def cast(conn: psycopg.Connection, concurrency: int) -> dict:
         "WHERE t.published_at IS NOT NULL AND t.parent_id IS NOT NULL "
         "ORDER BY t.thread_count DESC LIMIT 1"
     ).fetchone()
+    # Another published topic to move threads to; the admin moves them (a topic's own
+    # moderator moderates only it in the benchmark's data).
     other_topic = conn.execute(
         "SELECT id FROM forum_topic WHERE published_at IS NOT NULL AND parent_id IS NOT NULL "
-        "AND moderator_id = (SELECT moderator_id FROM forum_topic WHERE id = %s) AND id <> %s",
-        [topic_id, topic_id],
+        "AND id <> %s ORDER BY thread_count DESC LIMIT 1",
+        [topic_id],
     ).fetchone()
+    admin = conn.execute(
+        "SELECT email FROM accounts_employee WHERE is_staff AND is_active ORDER BY id LIMIT 1"
+    ).fetchone()[0]
     threads = [
         row[0]
         for row in conn.execute(
@@ -68,7 +85,7 @@ def cast(conn: psycopg.Connection, concurrency: int) -> dict:
             [threads],
         )
     ]
-    writers = concurrency - 2
+    writers = concurrency - 3
     people = [
         row[0]
         for row in conn.execute(
@@ -82,9 +99,9 @@ def cast(conn: psycopg.Connection, concurrency: int) -> dict:
         "thread_ids": threads,
         "post_ids": posts,
         "people": {
-            "moderators": [(moderator, BENCH_PASSWORD), (deputy, BENCH_PASSWORD)],
-            "authors": [(email, BENCH_PASSWORD) for email in people[: writers // 2]],
-            "readers": [(email, BENCH_PASSWORD) for email in people[writers // 2 :]],
+            "moderators": [(moderator, password), (deputy, password), (admin, password)],
+            "authors": [(email, password) for email in people[: writers // 2]],
+            "readers": [(email, password) for email in people[writers // 2 :]],
         },
     }
 
@@ -122,7 +139,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     with psycopg.connect(args.database_url) as conn:
-        plan = cast(conn, args.concurrency)
+        plan = cast(conn, args.concurrency, _bench_password(args.database_url))
     mix = Mix("", plan["thread_ids"], plan["post_ids"], plan["topic_ids"])
     env = product_env(args.database_url, free_port(), GUNICORN_WORKERS="5")
     env.pop("STATIC_PLAIN", None)
