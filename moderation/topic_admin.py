@@ -96,7 +96,7 @@ class TopicAdmin(DraggableMPTTAdmin):
     @admin.display(description=_("title"))
     def indented_title(self, item: Topic) -> str:
         # No inline style (the CSP forbids it): the depth is shown with dashes.
-        return format_html("{}{}", "— " * item._mpttfield("level"), item.name)
+        return format_html("{}{}", "— " * item.level, item.name)
 
     @admin.display(description=_("published"), boolean=True, ordering="published_at")
     def published_state(self, item: Topic) -> bool:

@@ -81,7 +81,7 @@ class PostPage(list):
             contributions = extensions.columns(extensions.POST)
             for post, row in zip(self, self.rows, strict=True):
                 slices, rest = split_row(row, groups)
-                post._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
+                post.author = person_from_row(groups[1:4], slices[1:4], seen)
                 for contribution in contributions:
                     contribution.keep(post, rest[: contribution.width])
                     rest = rest[contribution.width :]
@@ -102,7 +102,7 @@ def posts_on_page(thread: Thread, first: int, last: int, *, people: bool = True)
     posts = []
     for row in rows:
         post = build(Post, groups[0], row[:width])
-        post._state.fields_cache["thread"] = thread
+        post.thread = thread
         post.row = row  # everything the post's cached header shows (forum_tags.post_header)
         posts.append(post)
     page = PostPage(posts, rows, groups)

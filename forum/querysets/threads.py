@@ -107,7 +107,7 @@ class ThreadPage(Sequence[Thread]):
         for row in self.rows:
             slices, extra = split_row(row, groups)
             thread = build(Thread, groups[0], slices[0])
-            thread._state.fields_cache["author"] = person_from_row(groups[1:4], slices[1:4], seen)
+            thread.author = person_from_row(groups[1:4], slices[1:4], seen)
             thread.last_poster_name = slices[4][0]
             thread.topic = self._topic
             thread.views, thread.last_read_position, thread.opening_hidden = extra
@@ -189,7 +189,7 @@ def thread_for_page(pk: int, viewer: Employee | None = None) -> Thread | None:
     n, m = len(thread_fields), len(thread_fields) + 2 * len(topic_fields)
     thread = build(Thread, thread_fields, row[:n])
     thread.views, published, thread.opening_hidden = row[m : m + 3]
-    thread._state.fields_cache["topic"] = topic_and_parent(row[n:m], topic_fields, published)
+    thread.topic = topic_and_parent(row[n:m], topic_fields, published)
     rest = row[m + 3 :]
     for contribution in extensions.columns(extensions.THREAD):
         contribution.keep(thread, rest[: contribution.width])
@@ -226,7 +226,8 @@ def _one_with_related(model: type, relation: str, where: str, value, suffix: str
         return None
     n, m = len(fields), len(fields) + len(related_fields)
     instance = build(model, fields, row[:n])
-    instance._state.fields_cache[relation] = related_obj = build(related, related_fields, row[n:m])
+    related_obj = build(related, related_fields, row[n:m])
+    setattr(instance, relation, related_obj)
     if related is Topic:
         related_obj.tree_published = row[m]
     return instance

@@ -143,7 +143,7 @@ def topic_ancestors(topic: Topic) -> list[Topic]:
     level down whose parent was loaded with it (thread_for_page)."""
     if topic.level == 0:
         return []
-    if topic.level == 1 and "parent" in topic._state.fields_cache:
+    if topic.level == 1 and Topic.parent.is_cached(topic):
         return [topic.parent]
     return list(topic.get_ancestors())
 
@@ -159,7 +159,7 @@ def topic_and_parent(row: tuple, fields: list[str], tree_published: bool | None 
         topic.tree_published = tree_published
     parent_row = row[len(fields) : 2 * len(fields)]
     if parent_row[0] is not None:
-        topic._state.fields_cache["parent"] = Topic.from_db(connection.alias, fields, parent_row)
+        topic.parent = Topic.from_db(connection.alias, fields, parent_row)
     return topic
 
 

@@ -121,9 +121,7 @@ def keep_post_clarification(post: Post, values: tuple) -> None:
     n = len(_clarification_fields)
     if values[0] is not None:
         clarification = build(ClarifiedAnswer, _clarification_fields, values[:n])
-        clarification._state.fields_cache["clarified_by"] = build(
-            Employee, _clarified_by_fields, values[n:]
-        )
+        clarification.clarified_by = build(Employee, _clarified_by_fields, values[n:])
     post._state.fields_cache["clarification"] = clarification
 
 
