@@ -116,13 +116,15 @@ POST_CLARIFICATION_JOIN = f"""
 
 
 def keep_post_clarification(post: Post, values: tuple) -> None:
-    """post.clarification (a ClarifiedAnswer with clarified_by, or None) from the row."""
+    """post.clarified_answer (a ClarifiedAnswer with clarified_by, or None) from the row: an
+    attribute of our own, since Django's reverse one-to-one assignment cannot record that a
+    post has none (the page would then query for it per post)."""
     clarification = None
     n = len(_clarification_fields)
     if values[0] is not None:
         clarification = build(ClarifiedAnswer, _clarification_fields, values[:n])
         clarification.clarified_by = build(Employee, _clarified_by_fields, values[n:])
-    post._state.fields_cache["clarification"] = clarification
+    post.clarified_answer = clarification
 
 
 # Search (forum/search/engine.py): a thread ("{thread}") has a clarified answer on a visible

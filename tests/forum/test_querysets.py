@@ -107,7 +107,7 @@ def test_posts_on_page_equals_the_orm_read(
         shown = []  # everything a page shows, without another query
         for post in got:
             author, unit = post.author, post.author.unit
-            clarification = getattr(post, "clarification", None)
+            clarification = getattr(post, "clarified_answer", None)
             shown.append((
                 author.name, unit and unit.name, unit and unit.county.name, post.thread.title,
                 post.body_html, clarification and clarification.clarified_by.name,
@@ -119,7 +119,7 @@ def test_posts_on_page_equals_the_orm_read(
             assert getattr(post, field) == getattr(ref, field), field
         assert post.author.name == ref.author.name
         assert post.author.unit.county.name == ref.author.unit.county.name
-    assert got[1].clarification.clarified_by.name == moderator.name
+    assert got[1].clarified_answer.clarified_by.name == moderator.name
     first = querysets.posts_on_page(thread, 1, 1)[0]
     assert first.author.unit is None and first.author.pk == employee.pk
     assert isinstance(first.author, Employee)
