@@ -67,3 +67,16 @@ def test_other_server_errors_keep_the_static_500_page(rf):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Noe gikk galt" in response.content.decode()
+
+
+def test_the_outage_page_is_rendered_without_a_single_query(rf, django_assert_num_queries, db):
+    from django.db import OperationalError
+
+    from erfaringsforum.views import server_error
+
+    with django_assert_num_queries(0):
+        try:
+            raise OperationalError("down")
+        except OperationalError:
+            response = server_error(rf.post("/trad/1/svar/", {"body": "Teksten min"}))
+    assert response.status_code == 503 and "Teksten min" in response.content.decode()
