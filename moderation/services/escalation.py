@@ -14,7 +14,7 @@ from forum import services as forum_services
 from forum.models import Post, Thread
 from moderation.models import AuditEntry, Escalation, Notification
 from moderation.services.audit import record_audit, require_reason
-from moderation.services.locking import locked_thread
+from moderation.services.locking import lock_thread, locked_thread
 from moderation.services.notifications import notify, object_url
 
 A = AuditEntry.Action
@@ -107,11 +107,7 @@ def _locked_escalation(escalation: Escalation) -> Escalation:
     """The escalation, read under its thread's lock. Every service that changes an
     escalation locks its thread first (erfaringsforum.transactions), so the thread's lock
     serialises them; the escalation's own row is written last, after the forum's counters."""
-    list(
-        Thread.objects.select_for_update(no_key=True, of=("self",))
-        .filter(pk=escalation.thread_id)
-        .values_list("pk", flat=True)
-    )
+    lock_thread(escalation.thread_id)
     return Escalation.objects.select_related("thread__topic", "department").get(pk=escalation.pk)
 
 

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee
 from erfaringsforum.transactions import atomic_with_retry
-from forum.models import Post, Thread
+from forum.models import Post
 from moderation.models import AuditEntry, Report
 from moderation.services.audit import record_post_audit, require_reason
+from moderation.services.locking import lock_thread
 
 A = AuditEntry.Action
 
@@ -42,11 +43,7 @@ def dismiss_report(report: Report, *, by: Employee, reason: str = "") -> Report:
     """
     # The lock order (erfaringsforum.transactions): the post's thread, then the report.
     thread_id = Report.objects.filter(pk=report.pk).values_list("post__thread_id", flat=True).get()
-    list(
-        Thread.objects.select_for_update(no_key=True, of=("self",))
-        .filter(pk=thread_id)
-        .values_list("pk", flat=True)
-    )
+    lock_thread(thread_id)
     report = (
         Report.objects.select_for_update(no_key=True, of=("self",))
         .select_related("post__thread__topic")
