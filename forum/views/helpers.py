@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from erfaringsforum.forms import add_service_error
 from erfaringsforum.urlcache import fixed_url, pk_url
 from forum import services
 from forum.markdown import render_markdown
@@ -85,14 +86,6 @@ def write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-def _add_service_error(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _preview(request: HttpRequest, form: Form) -> str | None:
     """The rendered body when the person pressed Preview and the form is valid."""
     if "preview" in request.POST and form.is_valid():
@@ -117,7 +110,7 @@ def submit_post_form(
             form.add_error(None, exc)
             status = 429
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_error(form, exc)
     if form.errors and status == 200:
         status = 400
     return None, status, preview

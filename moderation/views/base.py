@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from erfaringsforum.forms import add_service_error
 from forum.models import Post, Thread
 from forum.permissions import check_view_thread
 from moderation import querysets as q
@@ -58,14 +59,6 @@ def query_without_page(request: HttpRequest) -> QueryDict:
     query = request.GET.copy()
     query.pop("page", None)
     return query
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _error_text(form: Form) -> str:
@@ -110,7 +103,7 @@ def form_action(
             try:
                 result = service(target, **{actor: request.user}, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 if success:
                     messages.success(request, success)
