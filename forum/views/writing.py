@@ -1,5 +1,6 @@
 """The forum's writing pages: reply, new thread, edit, delete, restore, mark the answer."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,6 +49,8 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 thread, author=request.user, body=data["body"],
                 submission_key=data["submission_key"],
             )  # fmt: skip
+            # Read out on the thread page, where focus lands on the new post (static/js/app.js).
+            messages.success(request, _("Your reply is published."))
             return HttpResponseRedirect(post_url(thread.pk, post.position))
 
         response, status, preview = submit_post_form(request, form, reply)
@@ -81,6 +84,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
                 topic, author=request.user, title=data["title"], body=data["body"],
                 kind=data["kind"], submission_key=data["submission_key"],
             )  # fmt: skip
+            messages.success(request, _("Your thread is published."))
             return redirect(thread)
 
         response, status, preview = submit_post_form(request, form, start)
