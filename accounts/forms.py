@@ -1,0 +1,12 @@
+"""The login form: validation only."""
+
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Django autofocuses the e-mail box, which puts a keyboard user past the skip link
+        # and the header before the page has been read (WCAG 2.4.3). Focus starts at the
+        # top of the page; after a refused attempt static/js/app.js focuses the error summary.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
