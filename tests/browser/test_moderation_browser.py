@@ -109,6 +109,7 @@ def test_report_hide_escalate_answer(
     # The author of the hidden post is told.
     writer = new_page()
     login(writer, employee)
+    writer.locator("header .user-menu > summary").click()
     click(writer, writer.locator("header").get_by_role("link", name="Notifications"))
     assert writer.get_by_text("A moderator hid your post").is_visible()
 
