@@ -131,7 +131,7 @@ def test_a_rejected_form_keeps_its_text(page, settings, thread, other_employee):
     page.locator(".reply #id_body").fill("Et langt og viktig svar som ikke må forsvinne.")
     page.locator(".reply").get_by_role("button", name="Send").click()
     page.wait_for_load_state()
-    assert page.get_by_text("You are posting too fast").is_visible()
+    assert page.locator("#main").get_by_text("You are posting too fast").is_visible()
     assert (
         page.locator("#id_body").input_value() == "Et langt og viktig svar som ikke må forsvinne."
     )
