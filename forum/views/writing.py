@@ -1,5 +1,6 @@
 """The forum's writing pages: reply, new thread, edit, delete, restore, mark the answer."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,6 +50,8 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
         post = services.post_reply(
             thread, author=request.user, body=data["body"], submission_key=data["submission_key"]
         )
+        # Read out on the thread page, where focus lands on the new post (static/js/app.js).
+        messages.success(request, _("Your reply is published."))
         return HttpResponseRedirect(post_url(thread.pk, post.position))
 
     return post_form_page(
@@ -67,7 +70,9 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     permissions.check_start_thread(request.user, topic)
 
     def start(data: dict) -> HttpResponse:
-        return redirect(services.start_thread(topic, author=request.user, **data))
+        thread = services.start_thread(topic, author=request.user, **data)
+        messages.success(request, _("Your thread is published."))
+        return redirect(thread)
 
     return post_form_page(
         request,

@@ -15,11 +15,13 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from erfaringsforum.forms import add_service_error
 from forum.models import Post, Thread
 from forum.permissions import check_view_thread
+from moderation import permissions
 from moderation import querysets as q
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -31,6 +33,34 @@ def thread_url(thread: Thread) -> str:
 
 def post_url(post: Post) -> str:
     return reverse("forum:post-redirect", kwargs={"pk": post.pk})
+
+
+Crumbs = list[tuple[str, str]]
+
+
+def overview_crumbs(user) -> Crumbs:
+    """Where a moderation page's viewer came from: the queue for moderators and admins,
+    else the inbox for a department contact (each sees only the one they may open)."""
+    if permissions.can_view_moderation_queue(user):
+        return [(_("Moderation queue"), reverse("moderation:queue"))]
+    if permissions.can_view_escalation_inbox(user):
+        return [(_("Escalations to my department"), reverse("moderation:escalation-inbox"))]
+    return []
+
+
+def crumbs(
+    request: HttpRequest, label: str, *, thread: Thread | None = None, parents: Crumbs = ()
+) -> Crumbs:
+    """A moderation page's breadcrumbs (forum_tags.breadcrumbs): the topics, then the
+    thread's topic and the thread for a page about one (its topic loaded), the `parents`,
+    and the page itself (`label`)."""
+    trail = [(_("Topics"), reverse("forum:home"))]
+    if thread is not None:
+        trail += [
+            (thread.topic.name, thread.topic.get_absolute_url()),
+            (thread.title, thread_url(thread)),
+        ]
+    return [*trail, *parents, (label, request.path)]
 
 
 def found(read: Callable[[int], Model], pk: int) -> Model:
@@ -120,6 +150,7 @@ def action_form_page(request: HttpRequest, texts: Texts, target: Post | Thread) 
     post = target if isinstance(target, Post) else None
     thread = target if post is None else None
     context = {
+        "crumbs": crumbs(request, texts.heading, thread=post.thread if post else thread),
         "heading": texts.heading,
         "submit": texts.submit,
         "intro": texts.intro,
