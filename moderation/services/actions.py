@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum import services as forum_services
 from forum.models import Post, Thread, Topic
@@ -62,9 +63,7 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     thread, post = locked_post(post)
     if post.hidden_at is not None:
         raise ValidationError(_("This post is already hidden."))
-    post.hidden_at = timezone.now()
-    post.hidden_by = by
-    post.save(update_fields=["hidden_at", "hidden_by"])
+    save_fields(post, hidden_at=timezone.now(), hidden_by=by)
     # Counters (the topic's row) before the reports: the lock order of
     # erfaringsforum.transactions puts topics before everything else.
     refresh_counters(threads=[thread], topics=[thread.topic])
@@ -89,9 +88,7 @@ def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     thread, post = locked_post(post)
     if post.hidden_at is None:
         raise ValidationError(_("This post is not hidden."))
-    post.hidden_at = None
-    post.hidden_by = None
-    post.save(update_fields=["hidden_at", "hidden_by"])
+    save_fields(post, hidden_at=None, hidden_by=None)
     refresh_counters(threads=[thread], topics=[thread.topic])
     message = _("A moderator restored your post in “%(thread)s”.") % {"thread": thread.title}
     record_post_audit(post, actor=by, action=A.RESTORE_POST, reason=reason)
