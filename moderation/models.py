@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erfaringsforum.fields import optional_reference
+
 
 class BackOffice(models.Model):
     """A named group of subject experts behind one or more topics' moderators."""
@@ -122,13 +124,7 @@ class Report(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    resolved_by = optional_reference(settings.AUTH_USER_MODEL, related_name="+")
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolution_note = models.TextField(_("resolution"), blank=True)
 
