@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,12 @@ class LoginView(auth_views.LoginView):
 
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     employee = get_object_or_404(employees_for_display().filter(is_active=True), pk=pk)
-    return render(request, "accounts/profile.html", {"employee": employee})
+    crumbs = [(_("Topics"), reverse("forum:home")), (employee.name, request.path)]
+    return render(
+        request,
+        "accounts/profile.html",
+        {"employee": employee, "crumbs": crumbs},
+    )
 
 
 def locked_out(request: HttpRequest, credentials: dict | None, *args, **kwargs) -> HttpResponse:

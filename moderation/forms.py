@@ -151,7 +151,7 @@ class EscalationForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Category"),
         choices=Escalation.Category.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "ds-input"}),
     )
     summary = _text(
         _("Summary for the department"),

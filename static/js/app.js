@@ -77,3 +77,20 @@ function announce(alerts) {
   focusOn(fragmentTarget() || document.querySelector("main h1"));
   announce(alerts);
 })();
+
+// Header menus (<details data-menu>): they open and close without this file; here Escape
+// closes the innermost open one and gives focus back to its button, and a click outside
+// closes them.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const open = [...document.querySelectorAll("details[data-menu][open]")];
+  const menu = open.reverse().find((m) => m.contains(document.activeElement)) || open[0];
+  if (!menu) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+});
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details[data-menu][open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
