@@ -108,6 +108,12 @@ def test_reply_with_the_keyboard(page, thread_a, author, employee, moderator_a):
     assert presses <= 15, f"{presses} Tab presses to the reply box shortcut"
     page.keyboard.press("Enter")
     assert_focus(page, "#id_body")
+    help_text = page.locator("#id_body_helptext")
+    assert not help_text.is_visible()  # the Markdown help waits behind its toggle
+    page.keyboard.press("Tab")
+    assert_focus(page, ".field__help-toggle > summary")
+    page.keyboard.press("Enter")
+    help_text.wait_for()  # visible
 
     tab_to(page, "form.post-form button[type=submit]:not([name=preview])")
     press_and_load(page)  # an empty reply is refused
