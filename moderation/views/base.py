@@ -38,13 +38,16 @@ Crumbs = list[tuple[str, str]]
 
 
 def overview_crumbs(user) -> Crumbs:
-    """Where a moderation page's viewer came from: the queue for moderators and admins,
-    else the inbox for a department contact (each sees only the one they may open)."""
-    if permissions.can_view_moderation_queue(user):
-        return [(_("Moderation queue"), reverse("moderation:queue"))]
+    """Where the viewer of a page behind a moderation check (the register, an escalation)
+    came from: department contacts from their inbox, everyone else those checks let in
+    (admins and moderators) from the queue. No query: the checks cached the contact flag."""
     if permissions.can_view_escalation_inbox(user):
         return [(_("Escalations to my department"), reverse("moderation:escalation-inbox"))]
-    return []
+    return [queue_crumb()]
+
+
+def queue_crumb() -> tuple[str, str]:
+    return (_("Moderation queue"), reverse("moderation:queue"))
 
 
 def crumbs(

@@ -8,7 +8,7 @@ from erfaringsforum.pagination import page_number
 from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.models import AuditEntry
-from moderation.views.base import GET_POST, crumbs, overview_crumbs, query_without_page
+from moderation.views.base import GET_POST, crumbs, query_without_page, queue_crumb
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -50,7 +50,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": number,
             "has_next": has_next,
             "query": query_without_page(request).urlencode(),
-            "crumbs": crumbs(request, _("Audit log"), parents=overview_crumbs(request.user)),
+            "crumbs": crumbs(request, _("Audit log"), parents=[queue_crumb()]),
         },
     )
 
