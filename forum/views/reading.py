@@ -14,7 +14,7 @@ from forum import extensions, permissions, querysets, services
 from forum.forms import ReplyForm
 from forum.markdown import render_markdown
 from forum.models import Post, ThreadRead
-from forum.views.helpers import crumbs_for, page_of, post_url, posts_per_page
+from forum.views.helpers import crumbs_for, page_of, post_page_context, post_url, posts_per_page
 
 # A parent topic's page lists this many of its subtopics' newest-active threads.
 LATEST_IN_SUBTOPICS = 10
@@ -149,18 +149,12 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     revisions = list(querysets.revisions_of(post))
     for revision in revisions:
         revision.body_html = render_markdown(revision.body_md)
-    thread = post.thread
-    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
-    crumbs.append((thread.title, thread.get_absolute_url()))
     return render(
         request,
         "forum/post_history.html",
         {
-            "post": post,
-            "thread": thread,
+            **post_page_context(post),
             "revisions": revisions,
-            "crumbs": crumbs,
-            "post_url": post_url(thread.pk, post.position),
             "can_see_body": permissions.can_see_post_body(request.user, post),
         },
     )

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from erfaringsforum.forms import add_service_error
 from forum.models import Post, Thread
 from forum.permissions import check_view_thread
 from moderation import permissions
@@ -93,14 +94,6 @@ def query_without_page(request: HttpRequest) -> QueryDict:
     return query
 
 
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _error_text(form: Form) -> str:
     return " ".join(error for errors in form.errors.values() for error in errors)
 
@@ -143,7 +136,7 @@ def form_action(
             try:
                 result = service(target, **{actor: request.user}, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 if success:
                     messages.success(request, success)

@@ -37,8 +37,9 @@ def thread_tools(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "thread": thread,
             "crumbs": crumbs(request, _("Moderate thread"), thread=thread),
-            "reason_form": forms.ReasonForm(),
-            "move_form": forms.MoveThreadForm(topics=q.move_targets(thread)),
+            # Two forms with a reason on one page: their ids differ (the names stay `reason`).
+            "reason_form": forms.ReasonForm(auto_id="id_state_%s"),
+            "move_form": forms.MoveThreadForm(auto_id="id_move_%s", topics=q.move_targets(thread)),
         },
     )
 
