@@ -39,16 +39,18 @@ Crumbs = list[tuple[str, str]]
 
 
 def overview_crumbs(user) -> Crumbs:
-    """Where the viewer of a page behind a moderation check (the register, an escalation)
-    came from: department contacts from their inbox, everyone else those checks let in
-    (admins and moderators) from the queue. No query: the checks cached the contact flag."""
+    """Where a moderation page's viewer came from: the queue for admins, the inbox for a
+    department contact, the queue for moderators (each sees only the one they may open).
+    Asked in that order because the department-contact answer is already cached by the
+    escalation pages' own checks (no extra query)."""
+    queue = [(_("Moderation queue"), reverse("moderation:queue"))]
+    if permissions.is_admin(user):
+        return queue
     if permissions.can_view_escalation_inbox(user):
         return [(_("Escalations to my department"), reverse("moderation:escalation-inbox"))]
-    return [queue_crumb()]
-
-
-def queue_crumb() -> tuple[str, str]:
-    return (_("Moderation queue"), reverse("moderation:queue"))
+    if permissions.can_view_moderation_queue(user):
+        return queue
+    return []
 
 
 def crumbs(
