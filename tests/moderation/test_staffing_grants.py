@@ -8,7 +8,6 @@ django-guardian's public API answers exactly what staffing says afterwards.
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import DatabaseError, connection, transaction
-from django.test import Client
 from django.urls import reverse
 from guardian.core import ObjectPermissionChecker
 from guardian.models import UserObjectPermission
@@ -19,6 +18,7 @@ from accounts.models import Employee
 from forum.models import Topic
 from moderation import demo, services
 from moderation.models import BackOffice, BackOfficeMembership
+from tests.conftest import english_client
 
 MODERATE = "moderate_topic"
 CONSULT = "view_consultation"
@@ -116,7 +116,7 @@ def test_the_staffing_services_leave_guardian_answering_what_staffing_says(
 def test_the_admin_change_page_leaves_guardian_answering_what_staffing_says(
     staffed, topic_a, moderator_b, back_office_b, admin_user
 ):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:forum_topic_change", args=[topic_a.pk]),
@@ -140,7 +140,7 @@ def test_the_admin_change_page_leaves_guardian_answering_what_staffing_says(
 def test_the_admin_back_office_page_and_topic_delete_leave_guardian_in_step(
     staffed, back_office_b, expert, moderator_b, admin_user
 ):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.force_login(admin_user)
     response = client.post(
         reverse("admin:moderation_backoffice_change", args=[back_office_b.pk]),
