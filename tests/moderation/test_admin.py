@@ -1,18 +1,12 @@
 """The admin obeys the publishing gate and staffs topics through the services."""
 
-from django.test import Client
 from django.urls import reverse
 
 from forum.models import Topic
 from moderation import permissions, services
 from moderation.models import AuditEntry, BackOfficeMembership
 from tests.conftest import english_client
-
-
-def admin_client(admin_user) -> Client:
-    client = english_client()
-    client.force_login(admin_user)
-    return client
+from tests.moderation.conftest import admin_client, change_topic_in_admin
 
 
 def test_the_topic_list_shows_staffing_and_state(topic_a, make_topic, admin_user):
@@ -41,18 +35,8 @@ def test_the_admin_staffs_and_publishes_a_topic(
 ):
     draft = make_topic("Nytt tema", staffed=False, published=False)
     client = admin_client(admin_user)
-    response = client.post(
-        reverse("admin:forum_topic_change", args=[draft.pk]),
-        {
-            "name": "Nytt tema",
-            "slug": draft.slug,
-            "parent": "",
-            "description": "",
-            "position": 0,
-            "moderator": moderator_a.pk,
-            "deputy_moderator": "",
-            "back_office": back_office_a.pk,
-        },
+    response = change_topic_in_admin(
+        client, draft, moderator=moderator_a, back_office=back_office_a
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     draft.refresh_from_db()
@@ -69,18 +53,8 @@ def test_the_admin_staffs_and_publishes_a_topic(
 
 
 def test_the_admin_cannot_strip_a_published_topics_moderator(topic_a, admin_user):
-    response = admin_client(admin_user).post(
-        reverse("admin:forum_topic_change", args=[topic_a.pk]),
-        {
-            "name": topic_a.name,
-            "slug": topic_a.slug,
-            "parent": "",
-            "description": "",
-            "position": 0,
-            "moderator": "",
-            "deputy_moderator": "",
-            "back_office": topic_a.back_office_id,
-        },
+    response = change_topic_in_admin(
+        admin_client(admin_user), topic_a, moderator=None, back_office=topic_a.back_office
     )
     assert response.status_code == 200
     assert "Unpublish it first" in response.content.decode()
@@ -124,19 +98,6 @@ def test_the_unpublish_action(topic_a, admin_user):
 # Issue 14: the admin, where topics are made ---------------------------------------------------
 
 
-def topic_form(topic, **staffing) -> dict:
-    return {
-        "name": topic.name,
-        "slug": topic.slug,
-        "parent": "",
-        "description": "",
-        "moderator": "",
-        "deputy_moderator": "",
-        "back_office": "",
-        **staffing,
-    }
-
-
 def test_the_employee_autocomplete_answers_json_with_active_employees_only(
     topic_a, moderator_a, make_employee, admin_user
 ):
@@ -177,9 +138,8 @@ def test_a_draft_is_saved_with_a_back_office_holding_only_its_moderator(
 ):
     lonely = make_back_office(moderator_a)
     draft = make_topic("Kladd", staffed=False, published=False)
-    response = admin_client(admin_user).post(
-        reverse("admin:forum_topic_change", args=[draft.pk]),
-        topic_form(draft, moderator=moderator_a.pk, back_office=lonely.pk),
+    response = change_topic_in_admin(
+        admin_client(admin_user), draft, moderator=moderator_a, back_office=lonely
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     draft.refresh_from_db()
@@ -191,9 +151,8 @@ def test_a_published_topic_still_refuses_a_back_office_with_only_its_moderator(
     topic_a, make_back_office, moderator_a, admin_user
 ):
     lonely = make_back_office(moderator_a)
-    response = admin_client(admin_user).post(
-        reverse("admin:forum_topic_change", args=[topic_a.pk]),
-        topic_form(topic_a, moderator=moderator_a.pk, back_office=lonely.pk),
+    response = change_topic_in_admin(
+        admin_client(admin_user), topic_a, moderator=moderator_a, back_office=lonely
     )
     assert response.status_code == 200
     assert "no member other than the moderator" in response.content.decode()
