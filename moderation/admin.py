@@ -57,6 +57,9 @@ class BackOfficeForm(forms.ModelForm):
 @admin.register(BackOffice)
 class BackOfficeAdmin(admin.ModelAdmin):
     form = BackOfficeForm
+
+    class Media:
+        js = ["js/admin-autocomplete-labels.js"]
     list_display = ["name", "member_count", "topic_names"]
     search_fields = ["name"]
 

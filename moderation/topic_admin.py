@@ -105,6 +105,9 @@ class TopicAdmin(DraggableMPTTAdmin):
 
     change_form_template = "admin/forum/topic/change_form.html"
 
+    class Media:
+        js = ["js/admin-autocomplete-labels.js"]
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         # A parent topic counts its subtopics' threads, as the home page does: the sum over
         # its mptt range (one correlated subquery on the tree index).
