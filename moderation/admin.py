@@ -60,6 +60,7 @@ class BackOfficeAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["js/admin-autocomplete-labels.js"]
+
     list_display = ["name", "member_count", "topic_names"]
     search_fields = ["name"]
 
