@@ -62,6 +62,9 @@ def staffing_errors(
 ) -> list[str]:
     """Why this staffing cannot be given to the topic, in words; empty when it can.
 
+    A draft may be staffed incompletely (no back-office yet, or one holding only the
+    moderator): the gate applies when it is published (`publish_topic`, and the database's
+    constraint and triggers on every path). A published topic must stay complete.
     Used by `staff_topic` and by the admin's form, so both refuse with the same message.
     """
     errors = []
@@ -71,7 +74,7 @@ def staffing_errors(
         errors.append(_("The deputy cannot be the moderator."))
     if deputy_moderator is not None and moderator is None:
         errors.append(_("A deputy needs a moderator to stand in for."))
-    if back_office is not None and moderator is not None and back_office.pk:
+    if topic.is_published and back_office is not None and moderator is not None:
         errors.extend(
             staffing_problems(topic, moderator_id=moderator.pk, back_office_id=back_office.pk)
         )

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from forum import services
 from forum.models import Post, Thread
-from tests.browser.conftest import assert_accessible, assert_clean, follow, login
+from tests.browser.conftest import assert_accessible, assert_clean, follow, login, new_context
 from tests.conftest import bad_input_lines
 from tests.forum.conftest import *  # noqa: F403  (the forum fixtures)
 from tests.forum.conftest import _no_rate_limit  # noqa: F401  (autouse: no star import)
@@ -67,9 +67,7 @@ def test_reply_with_a_quote(page, thread, other_employee):
 
 
 def test_quote_works_without_javascript(browser, live_server, thread, other_employee):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", java_script_enabled=False
-    )
+    context = new_context(browser, live_server, java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(10_000)
     login(page, other_employee)

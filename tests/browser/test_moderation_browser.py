@@ -8,7 +8,7 @@ import pytest
 
 from forum import services as forum_services
 from moderation.models import AuditEntry, Escalation
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, login, new_context
 from tests.moderation.conftest import *  # noqa: F403  (the moderation fixtures)
 
 
@@ -18,7 +18,7 @@ def new_page(browser, live_server):
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context = new_context(browser, live_server)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

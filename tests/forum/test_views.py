@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -265,9 +266,8 @@ def test_a_double_submitted_reply_creates_one_post(other_client, thread):
     ],
 )
 def test_a_rejected_reply_comes_back_with_its_text(other_client, thread, body, message):
-    response = other_client.post(
-        reply_url(thread), {"body": body}, headers={"accept-language": "en"}
-    )
+    other_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = other_client.post(reply_url(thread), {"body": body})
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
