@@ -111,7 +111,10 @@ def measure(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG=0's manifest
     paths = page_paths()
     cookie = session_cookie()
     for name in args.pages.split(","):
