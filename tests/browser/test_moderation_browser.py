@@ -63,7 +63,7 @@ def test_report_hide_escalate_answer(
     click(reader, reader.locator("#p2").get_by_role("link", name="Report"))
     reader.get_by_label("What is wrong with this post?").fill("Svaret er feil og privat.")
     click(reader, reader.get_by_role("button", name="Send report"))
-    assert reader.get_by_text("The moderator will look at the post").is_visible()
+    assert reader.locator("#main").get_by_text("The moderator will look at the post").is_visible()
 
     # The moderator sees it in the queue and hides the post.
     moderator = new_page()
@@ -109,6 +109,7 @@ def test_report_hide_escalate_answer(
     # The author of the hidden post is told.
     writer = new_page()
     login(writer, employee)
+    writer.locator("header .user-menu > summary").click()
     click(writer, writer.locator("header").get_by_role("link", name="Notifications"))
     assert writer.get_by_text("A moderator hid your post").is_visible()
 
@@ -122,7 +123,7 @@ def test_consultation_and_clarified_answer(new_page, thread_a, post_a, moderator
     moderator = new_page()
     login(moderator, moderator_a)
     go(moderator, thread_a.get_absolute_url() + "?page=1")
-    click(moderator, moderator.get_by_role("link", name="No consultation yet"))
+    click(moderator, moderator.get_by_role("link", name="Consult the back-office"))
     click(moderator, moderator.get_by_role("button", name="Open consultation"))
     moderator.get_by_label("Internal note").fill("Kan baksystemet se på svaret i #2?")
     click(moderator, moderator.get_by_role("button", name="Add note"))
