@@ -10,6 +10,7 @@ from accounts.models import Employee
 from erfaringsforum.transactions import atomic_with_retry
 from forum import services as forum_services
 from forum.models import Post, Thread, Topic
+from moderation import notices
 from moderation.models import AuditEntry
 from moderation.services.audit import (
     record_post_audit,
@@ -17,7 +18,7 @@ from moderation.services.audit import (
     require_reason,
 )
 from moderation.services.locking import locked_thread
-from moderation.services.notifications import notify, object_url
+from moderation.services.notifications import notify
 from moderation.services.reports import resolve_reports
 
 A = AuditEntry.Action
@@ -65,12 +66,9 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
         details={"reports_resolved": resolved},
     )
     notify(
-        post.author_id,
-        by,
-        _("A moderator hid your post in “%(thread)s”. Reason: %(reason)s")
-        % {"thread": thread.title, "reason": reason},
-        object_url(thread),
-    )
+        post.author_id, by, notices.POST_HIDDEN, thread=thread, post=post,
+        params={"reason": reason},
+    )  # fmt: skip
     return post
 
 
@@ -93,12 +91,7 @@ def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
         action=A.RESTORE_POST,
         reason=reason,
     )
-    notify(
-        post.author_id,
-        by,
-        _("A moderator restored your post in “%(thread)s”.") % {"thread": thread.title},
-        object_url(thread),
-    )
+    notify(post.author_id, by, notices.POST_RESTORED, thread=thread, post=post)
     return post
 
 
@@ -124,13 +117,9 @@ def edit_post_as_moderator(
         details={"reports_resolved": resolved},
     )
     notify(
-        post.author_id,
-        by,
-        _("A moderator edited your post in “%(thread)s”. The earlier version is kept.")
-        % {"thread": thread.title}
-        + (" " + _("Reason: %(reason)s") % {"reason": reason} if reason else ""),
-        object_url(post),
-    )
+        post.author_id, by, notices.POST_EDITED, thread=thread, post=post,
+        params={"reason": reason},
+    )  # fmt: skip
     return post
 
 
@@ -197,11 +186,8 @@ def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = 
         details={"from_topic": source.pk, "to_topic": to_topic.pk, "to_name": to_topic.name},
     )
     notify(
-        thread.author_id,
-        by,
-        _("A moderator moved your thread “%(thread)s” from %(source)s to %(target)s.")
-        % {"thread": thread.title, "source": source.name, "target": to_topic.name},
-        object_url(thread),
-    )
+        thread.author_id, by, notices.THREAD_MOVED, thread=thread,
+        params={"source": source.name, "target": to_topic.name},
+    )  # fmt: skip
     refresh_counters(topics=sorted([source, to_topic], key=lambda topic: topic.pk))
     return thread
