@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Employee
 from forum.models import Post, Thread, Topic
@@ -19,9 +19,13 @@ LIST_WINDOW = 200
 def recent_for(recipient: Employee) -> QuerySet[Notification]:
     """The recipient's notifications, newest first, with what the list and the mails show
     (thread, its topic, post, actor). Filter with permissions.notifications_visible_to."""
+    hidden_opening = Post.objects.filter(
+        thread=OuterRef("thread_id"), position=1, hidden_at__isnull=False
+    )
     return (
         Notification.objects.filter(recipient=recipient)
         .select_related("thread__topic", "post", "actor")
+        .annotate(opening_hidden=Exists(hidden_opening))
         .order_by("-created_at", "-id")
     )
 
@@ -51,6 +55,8 @@ def group_by_thread(notifications: list[Notification]) -> list[Group]:
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(kind=n.kind, thread=n.thread, latest=n.created_at)
+            if n.thread is not None:  # for forum.permissions.shown_title
+                n.thread.opening_hidden = getattr(n, "opening_hidden", False)
         group.ids.append(n.pk)
         if n.read_at is None:
             group.unread_ids.append(n.pk)
