@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_admin
 from erfaringsforum.urlcache import fixed_url
 from forum import extensions
-from moderation import querysets, services
+from moderation import notices, querysets, services
 from moderation.models import AuditEntry
 
 
@@ -30,7 +30,7 @@ def navigation_links(user) -> list[dict]:
              "count": counts["inbox"]}
         )  # fmt: skip
     links.append(
-        {"url": fixed_url("moderation:notifications"), "label": _("Notifications"),
+        {"url": fixed_url("notifications:list"), "label": _("Notifications"),
          "count": counts["unread"], "key": "notifications"}
     )  # fmt: skip
     return links
@@ -71,6 +71,7 @@ def moderator_edit(post, *, by, body: str, title: str | None, reason: str):
 
 
 def register() -> None:
+    notices.register()
     extensions.add_columns(
         extensions.VIEWER,
         extensions.Columns(
