@@ -96,7 +96,9 @@ def test_report_hide_escalate_answer(
         "Møtet gjennomføres med den sykmeldte. Arbeidsgiver følges opp skriftlig."
     )
     click(contact, contact.get_by_role("button", name="Post the answer"))
-    assert contact.get_by_text("The answer is posted in the thread").is_visible()
+    assert (
+        contact.locator(".messages").get_by_text("The answer is posted in the thread").is_visible()
+    )
 
     # Every reader sees the answer in the thread, marked, and the escalation's status.
     go(reader, thread.get_absolute_url() + "?page=1")
