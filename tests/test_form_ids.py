@@ -231,3 +231,20 @@ def test_no_shortcut_where_the_viewer_may_not_reply(employee, staged, moderator_
     moderation_services.lock_thread(thread, by=moderator_a)
     page = client_for(employee).get(thread.get_absolute_url() + "?page=last").content.decode()
     assert "#id_body" not in page
+
+
+def test_notification_form_pages_as_served_and_refused(employee, staged):
+    client = client_for(employee)
+    thread = staged["thread"]
+    assert_ids_resolve(client.get(reverse("notifications:list")))
+    assert_ids_resolve(client.get(reverse("notifications:watches")))
+    for url in (
+        reverse("notifications:watch-thread", args=[thread.pk]),
+        reverse("notifications:watch-topic", args=[thread.topic.slug]),
+    ):
+        assert_ids_resolve(client.get(url))
+        assert "data-error-summary" in assert_ids_resolve(client.post(url, {"level": "x"}), 400)
+    settings_url = reverse("notifications:settings")
+    assert_ids_resolve(client.get(settings_url))
+    refused = client.post(settings_url, {"language": "xx", "mail_addressed": "x"})
+    assert "data-error-summary" in assert_ids_resolve(refused, 400)
