@@ -2,21 +2,14 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.decorators import method_decorator
-
-from accounts.querysets import employees_for_display
 
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-
-
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = get_object_or_404(employees_for_display().filter(is_active=True), pk=pk)
-    return render(request, "accounts/profile.html", {"employee": employee})
 
 
 def locked_out(request: HttpRequest, credentials: dict | None, *args, **kwargs) -> HttpResponse:

@@ -42,6 +42,18 @@ class SubmissionKeyMixin(forms.Form):
             return uuid.uuid4()
 
 
+class MentionsMixin(forms.Form):
+    """The handles of people named who cannot see the topic, once the writer has been told
+    (forum.services.social.UnseenMentions): sending again posts without mentioning them."""
+
+    acknowledged_mentions = forms.CharField(
+        required=False, max_length=2000, widget=widgets.HiddenInput
+    )
+
+    def clean_acknowledged_mentions(self) -> list[str]:
+        return (self.cleaned_data.get("acknowledged_mentions") or "").split()
+
+
 def body_field(label: str = _("Text")) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -61,7 +73,7 @@ def title_field() -> forms.CharField:
     )
 
 
-class ThreadForm(SubmissionKeyMixin):
+class ThreadForm(MentionsMixin, SubmissionKeyMixin):
     title = title_field()
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -72,14 +84,14 @@ class ThreadForm(SubmissionKeyMixin):
     )
     body = body_field()
 
-    field_order = ["title", "kind", "body", "submission_key"]
+    field_order = ["title", "kind", "body", "submission_key", "acknowledged_mentions"]
 
 
-class ReplyForm(SubmissionKeyMixin):
+class ReplyForm(MentionsMixin, SubmissionKeyMixin):
     body = body_field(_("Your reply"))
 
 
-class EditPostForm(forms.Form):
+class EditPostForm(MentionsMixin):
     title = title_field()
     body = body_field()
     reason = forms.CharField(

@@ -20,4 +20,9 @@ urlpatterns = [
     path("innlegg/<forumid:pk>/historikk/", views.post_history, name="post-history"),
     path("innlegg/<forumid:pk>/slett/", views.post_delete, name="post-delete"),
     path("innlegg/<forumid:pk>/gjenopprett/", views.post_restore, name="post-restore"),
+    path("innlegg/<forumid:pk>/nyttig/", views.post_useful, name="post-useful"),
+    path("ansatt/<forumid:pk>/", views.profile, name="profile"),
+    path("ansatt/forslag/", views.mention_suggestions, name="mention-suggestions"),
+    path("mine/trader/", views.my_threads, name="my-threads"),
+    path("mine/innlegg/", views.my_posts, name="my-posts"),
 ]

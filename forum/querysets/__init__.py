@@ -11,11 +11,20 @@ what the equivalent ORM queryset returns.
 """
 
 from forum.querysets.posts import (
+    ORDER_POSITION,
+    ORDER_USEFUL,
     POST_FIELDS,
     PostPage,
     post_with_thread,
     posts_on_page,
     revisions_of,
+)
+from forum.querysets.social import (
+    posts_written_by,
+    profile_of,
+    recent_threads_by,
+    threads_started_by,
+    topics_staffed_by,
 )
 from forum.querysets.threads import (
     THREAD_ROW_FIELDS,
@@ -47,6 +56,8 @@ from forum.querysets.topics import (
 from forum.querysets.viewer import read_viewer
 
 __all__ = [
+    "ORDER_POSITION",
+    "ORDER_USEFUL",
     "POST_FIELDS",
     "THREAD_ROW_FIELDS",
     "TOPIC_AND_PARENT_JOIN",
@@ -62,18 +73,23 @@ __all__ = [
     "post_by_submission_key",
     "post_with_thread",
     "posts_on_page",
+    "posts_written_by",
+    "profile_of",
     "published_topics",
     "read_viewer",
+    "recent_threads_by",
     "revisions_of",
     "thread_for_page",
     "thread_for_writing",
     "threads_for_topic_page",
+    "threads_started_by",
     "topic_ancestors",
     "topic_children",
     "topic_for_form",
     "topic_for_page",
     "topic_tree",
     "topic_tree_for",
+    "topics_staffed_by",
     "tree_published",
     "tree_published_sql",
 ]

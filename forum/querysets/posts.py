@@ -2,8 +2,12 @@
 
 import functools
 
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
+from guardian.models import UserObjectPermission
 
+from accounts.models import Employee
 from accounts.querysets import (
     build,
     person_columns,
@@ -14,14 +18,20 @@ from accounts.querysets import (
 )
 from erfaringsforum.db import prepared_cursor
 from forum import extensions
-from forum.models import Post, PostRevision, Thread
+from forum.models import Post, PostRevision, Thread, UsefulMark
 from forum.querysets.topics import tree_published
+
+VIEW_CONSULTATION = "view_consultation"  # forum.permissions' codename (querysets come first)
 
 # A post as a page of posts shows it (components/_post.html and forum.permissions).
 POST_FIELDS = (
     "id", "thread_id", "position", "author_id", "kind", "body_html", "created_at", "edited_at",
-    "edit_count", "hidden_at", "deleted_at",
+    "edit_count", "hidden_at", "deleted_at", "useful_count",
 )  # fmt: skip
+
+# How a thread's posts can be ordered: by place (pages are position ranges) or the opening
+# post first, then the replies most marked useful (pages by offset).
+ORDER_POSITION, ORDER_USEFUL = "position", "useful"
 
 
 def post_with_thread(pk: int) -> Post | None:
@@ -41,23 +51,47 @@ def revisions_of(post: Post) -> QuerySet[PostRevision]:
     return post.revisions.select_related("replaced_by").order_by("-number")
 
 
+def _author_role_sql() -> str:
+    """The post author's role in the thread's topic, for the badge next to their name:
+    'moderator' (the moderator or deputy), 'expert' (a back-office member: guardian's
+    view_consultation row, which moderation derives from staffing) or NULL. An index probe
+    on guardian's (user, permission, object_pk) per post."""
+    ct, perm = ContentType._meta.db_table, Permission._meta.db_table
+    return f"""CASE WHEN p.author_id IN (%(moderator)s, %(deputy)s) THEN 'moderator'
+        WHEN EXISTS (SELECT 1 FROM {UserObjectPermission._meta.db_table} g
+                      JOIN {perm} gp ON gp.id = g.permission_id
+                      JOIN {ct} gc ON gc.id = gp.content_type_id
+                     WHERE g.user_id = p.author_id AND g.object_pk = %(topic)s
+                       AND gp.codename = '{VIEW_CONSULTATION}' AND gc.app_label = 'forum'
+                       AND gc.model = 'topic') THEN 'expert' END"""  # noqa: S608
+
+
 @functools.cache
-def _posts_page_sql() -> tuple[str, list[list[str]]]:
+def _posts_page_sql(order: str = ORDER_POSITION) -> tuple[str, list[list[str]]]:
     post_fields, post_select = select_columns(Post, "p", POST_FIELDS)
     author_groups, author_select = person_columns("a")
     contributions = extensions.columns(extensions.POST)
     extra = "".join(f", {c.select}" for c in contributions)
     joins = " ".join(c.join for c in contributions)
+    if order == ORDER_USEFUL:
+        where = "p.thread_id = %(thread)s"
+        order_by = (
+            "p.position <> 1, p.useful_count DESC, p.position LIMIT %(limit)s OFFSET %(offset)s"
+        )
+    else:
+        where = "p.thread_id = %(thread)s AND p.position >= %(first)s AND p.position <= %(last)s"
+        order_by = "p.position LIMIT %(limit)s"
     sql = f"""
-        SELECT {post_select}, {author_select} {extra}
+        SELECT {post_select}, {author_select}, {_author_role_sql()} {extra},
+               EXISTS (SELECT 1 FROM {UsefulMark._meta.db_table} u
+                        WHERE u.post_id = p.id AND u.employee_id = %(viewer)s)
           FROM {Post._meta.db_table} p
           {person_joins("a", "p.author_id")}
           {joins}
-         WHERE p.thread_id = %s AND p.position >= %s AND p.position <= %s
-         ORDER BY p.position
-         LIMIT %s
+         WHERE {where}
+         ORDER BY {order_by}
     """  # noqa: S608  (identifiers from the models, the values parameters)
-    return sql, [post_fields, *author_groups]
+    return sql, [post_fields, *author_groups, ["author_role"]]
 
 
 class PostPage(list):
@@ -82,6 +116,7 @@ class PostPage(list):
             for post, row in zip(self, self.rows, strict=True):
                 slices, rest = split_row(row, groups)
                 post.author = person_from_row(groups[1:4], slices[1:4], seen)
+                post.author_role = slices[4][0]
                 for contribution in contributions:
                     contribution.keep(post, rest[: contribution.width])
                     rest = rest[contribution.width :]
@@ -89,21 +124,47 @@ class PostPage(list):
         return self
 
 
-def posts_on_page(thread: Thread, first: int, last: int, *, people: bool = True) -> PostPage:
+def posts_on_page(
+    thread: Thread,
+    first: int,
+    last: int,
+    *,
+    people: bool = True,
+    viewer: Employee | None = None,
+    order: str = ORDER_POSITION,
+) -> PostPage:
     """Posts first..last of a thread, one range scan on (thread, position) however long the
-    thread is, with their authors (unit, county) and clarifications, knowing their thread:
-    the page renders them without another query. Only POST_FIELDS are loaded. With
-    people=False the authors and contributed values wait for PostPage.with_people()."""
-    sql, groups = _posts_page_sql()
+    thread is, with their authors (unit, county, `author_role` in the thread's topic) and
+    clarifications, knowing their thread: the page renders them without another query.
+    Only POST_FIELDS are loaded. With people=False the authors and contributed values wait
+    for PostPage.with_people(). Each post's `useful_marked` says whether `viewer` marked it.
+
+    order=ORDER_USEFUL: the opening post, then the replies most marked useful first;
+    first..last are then places in that order (1-based), not positions. One query."""
+    sql, groups = _posts_page_sql(order)
+    topic = thread.topic
+    params = {
+        "thread": thread.pk, "first": first, "last": last, "limit": last - first + 1,
+        "offset": first - 1, "viewer": viewer.pk if viewer is not None else None,
+        "moderator": topic.moderator_id, "deputy": topic.deputy_moderator_id,
+        "topic": str(topic.pk),
+    }  # fmt: skip
+    if order == ORDER_USEFUL:
+        del params["first"], params["last"]
+    else:
+        del params["offset"]
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [thread.pk, first, last, last - first + 1])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     width = len(groups[0])
-    posts = []
+    posts, kept = [], []
     for row in rows:
+        row, marked = row[:-1], row[-1]  # the viewer's mark is in the rights, not the row
         post = build(Post, groups[0], row[:width])
         post.thread = thread
+        post.useful_marked = marked
         post.row = row  # everything the post's cached header shows (forum_tags.post_header)
         posts.append(post)
-    page = PostPage(posts, rows, groups)
+        kept.append(row)
+    page = PostPage(posts, kept, groups)
     return page.with_people() if people else page

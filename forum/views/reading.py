@@ -71,8 +71,9 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.check_view_thread(request.user, thread)
     per_page = posts_per_page()
     num_pages = max(1, page_of(thread.post_count))
+    by_useful = request.GET.get("order") == querysets.ORDER_USEFUL
     raw_page = request.GET.get("page")
-    if raw_page is None:
+    if raw_page is None and not by_useful:
         # Opening a thread lands on the first post this employee has not read.
         last_read = (
             ThreadRead.objects.filter(employee_id=request.user.pk, thread=thread)
@@ -83,15 +84,20 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(post_url(thread.pk, last_read + 1))
         page = 1
     else:
-        page = page_number(raw_page)
+        page = page_number(raw_page or "1")
         if page == -1:
             page = num_pages
         if page > num_pages:
             raise Http404(_("There is no such page."))
     first = (page - 1) * per_page + 1
-    posts = querysets.posts_on_page(thread, first, first + per_page - 1, people=False)
+    posts = querysets.posts_on_page(
+        thread, first, first + per_page - 1, people=False, viewer=request.user,
+        order=querysets.ORDER_USEFUL if by_useful else querysets.ORDER_POSITION,
+    )  # fmt: skip
     can_moderate = permissions.post_rights(request.user, thread, posts)
-    services.record_visit(thread, viewer=request.user, position=posts[-1].position if posts else 0)
+    # Read marks follow the thread's order: a page in useful order marks nothing read.
+    seen = posts[-1].position if posts and not by_useful else 0
+    services.record_visit(thread, viewer=request.user, position=seen)
     can_reply = permissions.can_post_reply(request.user, thread)
     ancestors = list(querysets.topic_ancestors(thread.topic))
     return render(
@@ -106,6 +112,8 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "crumbs": crumbs_for(thread.topic, ancestors),
             "page": page,
             "num_pages": num_pages,
+            "by_useful": by_useful,
+            "page_base": "?order=useful&" if by_useful else "?",
             "can_reply": can_reply,
             "panels": extensions.thread_panels(request.user, thread),
             "can_moderate": can_moderate,

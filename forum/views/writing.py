@@ -47,6 +47,7 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
             post = services.post_reply(
                 thread, author=request.user, body=data["body"],
                 submission_key=data["submission_key"],
+                acknowledged_mentions=data["acknowledged_mentions"],
             )  # fmt: skip
             return HttpResponseRedirect(post_url(thread.pk, post.position))
 
@@ -80,6 +81,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
             thread = services.start_thread(
                 topic, author=request.user, title=data["title"], body=data["body"],
                 kind=data["kind"], submission_key=data["submission_key"],
+                acknowledged_mentions=data["acknowledged_mentions"],
             )  # fmt: skip
             return redirect(thread)
 
@@ -115,7 +117,10 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if post.author_id == request.user.pk or (
                 extensions.moderator_edit(post, by=request.user, **changes) is None
             ):
-                services.edit_post(post, editor=request.user, **changes)
+                services.edit_post(
+                    post, editor=request.user, **changes,
+                    acknowledged_mentions=data["acknowledged_mentions"],
+                )  # fmt: skip
             return HttpResponseRedirect(post_url(thread.pk, post.position))
 
         response, status, preview = submit_post_form(request, form, edit)
