@@ -14,6 +14,8 @@ What can be added:
   "thread_has_clarified"), formatted with the aliases the read uses.
 - navigation: the header's links for a viewer (a list of {url, label, count}).
 - thread panels: a template and its context shown at the top of a thread page.
+- home sections: a template and its context shown on the home page beside the forum's own
+  lists (moderation's: what waits in the queue, this week's clarified answers).
 - hooks: actions in forum services that the contributor records in the same transaction
   (POST_RESTORED), and the moderator's edit of someone else's post (MODERATOR_EDIT).
 """
@@ -49,10 +51,20 @@ class ThreadPanel:
     context: Callable[[Any, Any], dict]
 
 
+@dataclass(frozen=True)
+class HomeSection:
+    """A template shown on the home page, with `context(user)`; a context of None leaves
+    the section out for that user. One query at most: the home page's count is pinned."""
+
+    template: str
+    context: Callable[[Any], dict | None]
+
+
 _columns: dict[str, list[Columns]] = {VIEWER: [], THREAD: [], POST: []}
 _sql: dict[str, str] = {}
 _navigation: list[Callable[[Any], list[dict]]] = []
 _panels: list[ThreadPanel] = []
+_home_sections: list["HomeSection"] = []
 _hooks: dict[str, list[Callable[..., Any]]] = {POST_RESTORED: [], MODERATOR_EDIT: []}
 
 
@@ -80,6 +92,10 @@ def add_thread_panel(panel: ThreadPanel) -> None:
     _add(_panels, panel)
 
 
+def add_home_section(section: HomeSection) -> None:
+    _add(_home_sections, section)
+
+
 def add_hook(name: str, hook: Callable[..., Any]) -> None:
     _add(_hooks[name], hook)
 
@@ -104,6 +120,13 @@ def navigation_links(user) -> list[dict]:
 def thread_panels(user, thread) -> list[dict]:
     """[{template, context}] for the thread page, in registration order."""
     return [{"template": p.template, "context": p.context(user, thread)} for p in _panels]
+
+
+def home_sections(user) -> list[dict]:
+    """[{template, context}] for the home page, in registration order, without the sections
+    whose context is None for this user."""
+    sections = ((s.template, s.context(user)) for s in _home_sections)
+    return [{"template": t, "context": c} for t, c in sections if c is not None]
 
 
 def post_restored(post, *, by, reason: str) -> None:

@@ -156,6 +156,13 @@ class Thread(models.Model):
             models.Index(F("last_activity_at").desc(), name="thread_last_activity"),
             # The per-employee threads-per-day rate limit.
             models.Index(F("author"), F("created_at").desc(), name="thread_author_recent"),
+            # The home page's unanswered questions per topic (forum.querysets.home).
+            models.Index(
+                F("topic"),
+                F("created_at").desc(),
+                name="thread_unanswered",
+                condition=Q(kind="question", reply_count=0),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="thread_title_not_empty"),

@@ -389,6 +389,14 @@ def check_restore_post(user: User, post: Post) -> None:
 # Queryset filters -----------------------------------------------------------------------
 
 
+def staffed_topic_ids(user: User) -> set[int]:
+    """The topics the user staffs (moderator, deputy, back-office member), from the grants
+    the request reads anyway (none for anonymous users)."""
+    if not _active(user):
+        return set()
+    return {int(pk) for pk, codename in _topic_perms(user) if codename in STAFF_PERMISSIONS}
+
+
 def topics_visible_to(user: User, topics: QuerySet[Topic]) -> QuerySet[Topic]:
     """The visibility rule as a filter: topics published with every ancestor, plus those
     the user staffs (all for admins)."""
@@ -398,7 +406,7 @@ def topics_visible_to(user: User, topics: QuerySet[Topic]) -> QuerySet[Topic]:
         return topics
     # The staffed topics from the grants the request reads anyway (with the header's
     # counts, one query): a literal list plans faster than guardian subqueries.
-    staffed = {int(pk) for pk, codename in _topic_perms(user) if codename in STAFF_PERMISSIONS}
+    staffed = staffed_topic_ids(user)
     return topics.filter(Q(querysets.TREE_PUBLISHED) | Q(pk__in=sorted(staffed)))
 
 

@@ -9,6 +9,7 @@ app_name = "forum"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sok/", search_views.search, name="search"),
+    path("ubesvart/", views.unanswered, name="unanswered"),
     path("sok/lignende/", search_views.similar_threads, name="similar-threads"),
     path("tema/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("tema/<slug:slug>/ny-trad/", views.thread_create, name="thread-create"),

@@ -10,6 +10,12 @@ columns (bench/results/history.md, F10); tests/forum/test_querysets.py checks th
 what the equivalent ORM queryset returns.
 """
 
+from forum.querysets.home import (
+    HOME_LIST_LENGTH,
+    SEE_ALL_LENGTH,
+    ListedThread,
+    unanswered_questions,
+)
 from forum.querysets.posts import (
     ORDER_POSITION,
     ORDER_USEFUL,
@@ -32,6 +38,7 @@ from forum.querysets.threads import (
     TOPIC_ORDER_BACKWARD,
     VIEWS_SQL,
     ThreadPage,
+    opening_hidden_sql,
     post_by_submission_key,
     thread_for_page,
     thread_for_writing,
@@ -56,9 +63,11 @@ from forum.querysets.topics import (
 from forum.querysets.viewer import read_viewer
 
 __all__ = [
+    "HOME_LIST_LENGTH",
     "ORDER_POSITION",
     "ORDER_USEFUL",
     "POST_FIELDS",
+    "SEE_ALL_LENGTH",
     "THREAD_ROW_FIELDS",
     "TOPIC_AND_PARENT_JOIN",
     "TOPIC_ORDER",
@@ -66,10 +75,12 @@ __all__ = [
     "TOPIC_TREE_FIELDS",
     "TREE_PUBLISHED",
     "VIEWS_SQL",
+    "ListedThread",
     "PostPage",
     "ThreadPage",
     "TopicTree",
     "is_tree_published",
+    "opening_hidden_sql",
     "post_by_submission_key",
     "post_with_thread",
     "posts_on_page",
@@ -92,4 +103,5 @@ __all__ = [
     "topics_staffed_by",
     "tree_published",
     "tree_published_sql",
+    "unanswered_questions",
 ]

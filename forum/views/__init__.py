@@ -6,7 +6,14 @@ Every page runs a fixed number of queries whatever the number of topics, threads
 """
 
 from forum.views.helpers import page_of, post_url
-from forum.views.reading import home, post_history, post_redirect, thread_detail, topic_detail
+from forum.views.reading import (
+    home,
+    post_history,
+    post_redirect,
+    thread_detail,
+    topic_detail,
+    unanswered,
+)
 from forum.views.social import mention_suggestions, my_posts, my_threads, post_useful, profile
 from forum.views.writing import (
     post_delete,
@@ -36,4 +43,5 @@ __all__ = [
     "thread_reply",
     "thread_solution",
     "topic_detail",
+    "unanswered",
 ]

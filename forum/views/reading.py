@@ -21,10 +21,37 @@ from forum.views.helpers import crumbs_for, page_of, post_url, posts_per_page
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """The topic tree and what is new for the viewer: unanswered questions in their topics,
+    and what apps above the forum add (forum.extensions' home sections)."""
     tree = querysets.topic_tree_for(
         permissions.topics_visible_to(request.user, querysets.topic_tree())
     )
-    return render(request, "forum/home.html", {"tree": tree})
+    unanswered = querysets.unanswered_questions(
+        request.user,
+        staffed=permissions.staffed_topic_ids(request.user),
+        admin=permissions.is_admin(request.user),
+    )
+    return render(
+        request,
+        "forum/home.html",
+        {
+            "tree": tree,
+            "unanswered": unanswered,
+            "sections": extensions.home_sections(request.user),
+        },
+    )
+
+
+@require_safe
+def unanswered(request: HttpRequest) -> HttpResponse:
+    """'See all' of the home page's unanswered questions (the newest SEE_ALL_LENGTH)."""
+    threads = querysets.unanswered_questions(
+        request.user,
+        staffed=permissions.staffed_topic_ids(request.user),
+        admin=permissions.is_admin(request.user),
+        limit=querysets.SEE_ALL_LENGTH,
+    )
+    return render(request, "forum/unanswered.html", {"threads": threads})
 
 
 @require_safe

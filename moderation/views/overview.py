@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from erfaringsforum.pagination import page_number
+from forum import permissions as forum_permissions
 from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.models import AuditEntry
@@ -17,6 +18,19 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "moderation/queue.html",
         {"queue": q.moderation_queue(request.user), "days": q.NEW_THREAD_DAYS},
+    )
+
+
+def clarified_week(request: HttpRequest) -> HttpResponse:
+    """'See all' of the home page's clarified answers: this week's, in topics the viewer
+    can see (the newest 100)."""
+    answers = q.clarified_this_week(
+        staffed=forum_permissions.staffed_topic_ids(request.user),
+        admin=forum_permissions.is_admin(request.user),
+        limit=100,
+    )
+    return render(
+        request, "moderation/clarified_week.html", {"answers": answers, "days": q.CLARIFIED_DAYS}
     )
 
 
