@@ -1,15 +1,28 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+
+from accounts.forms import LoginForm
 
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # Announced on the page the person came for (static/js/app.js reads it out).
+        messages.success(
+            self.request, _("You are logged in as %(name)s.") % {"name": self.request.user.name}
+        )
+        return response
 
 
 def locked_out(request: HttpRequest, credentials: dict | None, *args, **kwargs) -> HttpResponse:

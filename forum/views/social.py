@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.querysets import mention_suggestions as suggestions_for
 from erfaringsforum.pagination import page_number
+from erfaringsforum.urlcache import fixed_url
 from forum import permissions, querysets, services
 from forum.views.helpers import post_url, write_view
 from forum.views.reading import post_or_404
@@ -73,6 +74,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "forum/profile.html",
         {
             "employee": employee,
+            "crumbs": [(_("Topics"), fixed_url("forum:home")), (employee.name, request.path)],
             "staffed": querysets.topics_staffed_by(employee, visible),
             "threads": querysets.recent_threads_by(employee, visible),
             "useful_received": employee.useful_received,
