@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forum import widgets
@@ -11,7 +12,7 @@ from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Thread
 
 BODY_HELP = _(
     "Markdown: **bold**, *italic*, [link](https://…), lists with -, quotes with >, "
-    "`code`, and tables with |."
+    "`code`, and tables with |. Mention a colleague with @ and their name, e.g. @ola.nordmann."
 )
 
 
@@ -60,7 +61,17 @@ def body_field(label: str = _("Text")) -> forms.CharField:
         max_length=BODY_MAX_LENGTH,
         help_text=BODY_HELP,
         validators=[encodable],
-        widget=widgets.Textarea(attrs={"rows": 10, "class": "ds-input", "data-body": ""}),
+        widget=widgets.Textarea(
+            attrs={
+                "rows": 10,
+                "class": "ds-input",
+                "data-body": "",
+                # static/js/mentions.js suggests colleagues while "@name" is typed.
+                "data-mentions": reverse_lazy("forum:mention-suggestions"),
+                "data-mentions-label": _("Colleagues to mention"),
+                "data-mentions-found": _("suggestions: arrow keys to choose, Enter to take"),
+            }
+        ),
     )
 
 
