@@ -214,7 +214,9 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     # How many employees marked the post useful: kept by the database from UsefulMark rows
     # (trigger in migration 0008), so no write path can get it wrong.
-    useful_count = models.PositiveIntegerField(_("marked useful"), default=0, editable=False)
+    useful_count = models.PositiveIntegerField(
+        _("marked useful"), default=0, db_default=0, editable=False
+    )
     # A client-generated key per form; a resubmitted form finds the post it already made.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
