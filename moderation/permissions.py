@@ -84,10 +84,15 @@ def staffing_grants(topic: Topic, back_office_member_ids: Iterable[int]) -> set[
 
 def is_any_moderator(user: User) -> bool:
     """Moderates (or deputises for) at least one topic: holds some ``moderate_topic``,
-    through a user or a group grant."""
+    through a user or a group grant. Cached on the user object (one request): the page's
+    check, its breadcrumbs and the header ask it."""
     if not user.is_authenticated:
         return False
-    return Topic.objects.filter(granted_topics(user, [MODERATE_TOPIC])).exists()
+    cached = getattr(user, "_is_any_moderator", None)
+    if cached is None:
+        cached = Topic.objects.filter(granted_topics(user, [MODERATE_TOPIC])).exists()
+        user._is_any_moderator = cached
+    return cached
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_report_hide_escalate_answer(
     click(reader, reader.locator("#p2").get_by_role("link", name="Report"))
     reader.get_by_label("What is wrong with this post?").fill("Svaret er feil og privat.")
     click(reader, reader.get_by_role("button", name="Send report"))
-    assert reader.get_by_text("The moderator will look at the post").is_visible()
+    assert reader.locator("#main").get_by_text("The moderator will look at the post").is_visible()
 
     # The moderator sees it in the queue and hides the post.
     moderator = new_page()
