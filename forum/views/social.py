@@ -40,10 +40,7 @@ def post_useful(request: HttpRequest, pk: int) -> HttpResponse:
             services.mark_useful(post, by=request.user)
     except ValidationError as exc:
         return render(request, "403.html", {"reason": " ".join(exc.messages)}, status=400)
-    back = post_url(post.thread_id, post.position)
-    if request.POST.get("order") == querysets.ORDER_USEFUL:
-        back = f"{post.thread.get_absolute_url()}?order=useful#p{post.position}"
-    return HttpResponseRedirect(back)
+    return HttpResponseRedirect(post_url(post.thread_id, post.position))
 
 
 @require_safe
