@@ -21,8 +21,11 @@ from forum.querysets.posts import (
     ORDER_USEFUL,
     POST_FIELDS,
     PostPage,
+    post_page_from_rows,
     post_with_thread,
     posts_on_page,
+    posts_page_params,
+    posts_page_sql,
     revisions_of,
 )
 from forum.querysets.social import (
@@ -84,8 +87,11 @@ __all__ = [
     "latest_threads_in",
     "opening_hidden_sql",
     "post_by_submission_key",
+    "post_page_from_rows",
     "post_with_thread",
     "posts_on_page",
+    "posts_page_params",
+    "posts_page_sql",
     "posts_written_by",
     "profile_of",
     "published_topics",

@@ -7,21 +7,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from guardian.models import UserObjectPermission
 
+from accounts import querysets as row_sql
 from accounts.models import Employee
-from accounts.querysets import (
-    build,
-    person_columns,
-    person_from_row,
-    person_joins,
-    select_columns,
-    split_row,
-)
 from erfaringsforum.db import prepared_cursor
 from forum import extensions
 from forum.models import Post, PostRevision, Thread, UsefulMark
 from forum.querysets.topics import tree_published
-
-VIEW_CONSULTATION = "view_consultation"  # forum.permissions' codename (querysets come first)
 
 # A post as a page of posts shows it (components/_post.html and forum.permissions).
 POST_FIELDS = (
@@ -32,6 +23,7 @@ POST_FIELDS = (
 # How a thread's posts can be ordered: by place (pages are position ranges) or the opening
 # post first, then the replies most marked useful (pages by offset).
 ORDER_POSITION, ORDER_USEFUL = "position", "useful"
+VIEW_CONSULTATION = "view_consultation"  # forum.permissions' codename (querysets come first)
 
 
 def post_with_thread(pk: int) -> Post | None:
@@ -55,38 +47,41 @@ def _author_role_sql() -> str:
     """The post author's role in the thread's topic, for the badge next to their name:
     'moderator' (the moderator or deputy), 'expert' (a back-office member: guardian's
     view_consultation row, which moderation derives from staffing) or NULL. An index probe
-    on guardian's (user, permission, object_pk) per post."""
+    on guardian's (user, permission, object_pk) per post. Parameters: the topic's moderator
+    and deputy ids, the topic's id as text."""
     ct, perm = ContentType._meta.db_table, Permission._meta.db_table
-    return f"""CASE WHEN p.author_id IN (%(moderator)s, %(deputy)s) THEN 'moderator'
+    return f"""CASE WHEN p.author_id IN (%s, %s) THEN 'moderator'
         WHEN EXISTS (SELECT 1 FROM {UserObjectPermission._meta.db_table} g
                       JOIN {perm} gp ON gp.id = g.permission_id
                       JOIN {ct} gc ON gc.id = gp.content_type_id
-                     WHERE g.user_id = p.author_id AND g.object_pk = %(topic)s
+                     WHERE g.user_id = p.author_id AND g.object_pk = %s
                        AND gp.codename = '{VIEW_CONSULTATION}' AND gc.app_label = 'forum'
                        AND gc.model = 'topic') THEN 'expert' END"""  # noqa: S608
 
 
 @functools.cache
-def _posts_page_sql(order: str = ORDER_POSITION) -> tuple[str, list[list[str]]]:
-    post_fields, post_select = select_columns(Post, "p", POST_FIELDS)
-    author_groups, author_select = person_columns("a")
+def posts_page_sql(order: str = ORDER_POSITION) -> tuple[str, list[list[str]]]:
+    """The page of posts' statement (parameters: posts_page_params) and its column groups
+    (post, author, unit, county, author role); its last column, whether the viewer marked
+    the post useful, is in no group. forum.services.read_page embeds it as a CTE in the page
+    view's counters statement."""
+    post_fields, post_select = row_sql.select_columns(Post, "p", POST_FIELDS)
+    author_groups, author_select = row_sql.person_columns("a")
     contributions = extensions.columns(extensions.POST)
     extra = "".join(f", {c.select}" for c in contributions)
     joins = " ".join(c.join for c in contributions)
     if order == ORDER_USEFUL:
-        where = "p.thread_id = %(thread)s"
-        order_by = (
-            "p.position <> 1, p.useful_count DESC, p.position LIMIT %(limit)s OFFSET %(offset)s"
-        )
+        where = "p.thread_id = %s"
+        order_by = "p.position <> 1, p.useful_count DESC, p.position LIMIT %s OFFSET %s"
     else:
-        where = "p.thread_id = %(thread)s AND p.position >= %(first)s AND p.position <= %(last)s"
-        order_by = "p.position LIMIT %(limit)s"
+        where = "p.thread_id = %s AND p.position >= %s AND p.position <= %s"
+        order_by = "p.position LIMIT %s"
     sql = f"""
         SELECT {post_select}, {author_select}, {_author_role_sql()} {extra},
                EXISTS (SELECT 1 FROM {UsefulMark._meta.db_table} u
-                        WHERE u.post_id = p.id AND u.employee_id = %(viewer)s)
+                        WHERE u.post_id = p.id AND u.employee_id = %s)
           FROM {Post._meta.db_table} p
-          {person_joins("a", "p.author_id")}
+          {row_sql.person_joins("a", "p.author_id")}
           {joins}
          WHERE {where}
          ORDER BY {order_by}
@@ -114,8 +109,8 @@ class PostPage(list):
             groups, seen = self._groups, {}
             contributions = extensions.columns(extensions.POST)
             for post, row in zip(self, self.rows, strict=True):
-                slices, rest = split_row(row, groups)
-                post.author = person_from_row(groups[1:4], slices[1:4], seen)
+                slices, rest = row_sql.split_row(row, groups)
+                post.author = row_sql.person_from_row(groups[1:4], slices[1:4], seen)
                 post.author_role = slices[4][0]
                 for contribution in contributions:
                     contribution.keep(post, rest[: contribution.width])
@@ -141,26 +136,40 @@ def posts_on_page(
 
     order=ORDER_USEFUL: the opening post, then the replies most marked useful first;
     first..last are then places in that order (1-based), not positions. One query."""
-    sql, groups = _posts_page_sql(order)
-    topic = thread.topic
-    params = {
-        "thread": thread.pk, "first": first, "last": last, "limit": last - first + 1,
-        "offset": first - 1, "viewer": viewer.pk if viewer is not None else None,
-        "moderator": topic.moderator_id, "deputy": topic.deputy_moderator_id,
-        "topic": str(topic.pk),
-    }  # fmt: skip
-    if order == ORDER_USEFUL:
-        del params["first"], params["last"]
-    else:
-        del params["offset"]
+    sql, _groups = posts_page_sql(order)
     with prepared_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, posts_page_params(thread, first, last, viewer=viewer, order=order))
         rows = cursor.fetchall()
+    return post_page_from_rows(thread, rows, people=people)
+
+
+def posts_page_params(
+    thread: Thread,
+    first: int,
+    last: int,
+    *,
+    viewer: Employee | None = None,
+    order: str = ORDER_POSITION,
+) -> list:
+    """posts_page_sql(order)'s parameters, in the order the statement names them."""
+    topic = thread.topic
+    role = [topic.moderator_id, topic.deputy_moderator_id, str(topic.pk)]
+    marked_by = [viewer.pk if viewer is not None and viewer.is_authenticated else None]
+    if order == ORDER_USEFUL:
+        return [*role, *marked_by, thread.pk, last - first + 1, first - 1]
+    return [*role, *marked_by, thread.pk, first, last, last - first + 1]
+
+
+def post_page_from_rows(thread: Thread, rows: list[tuple], *, people: bool = True) -> PostPage:
+    """The PostPage of rows read by posts_page_sql() (see posts_on_page). The viewer's mark
+    (the rows' last column) goes to `post.useful_marked` and into the rights, not the rows:
+    the cached header and list are keyed on what every reader sees."""
+    _sql, groups = posts_page_sql()
     width = len(groups[0])
     posts, kept = [], []
     for row in rows:
-        row, marked = row[:-1], row[-1]  # the viewer's mark is in the rights, not the row
-        post = build(Post, groups[0], row[:width])
+        row, marked = tuple(row[:-1]), row[-1]
+        post = row_sql.build(Post, groups[0], row[:width])
         post.thread = thread
         post.useful_marked = marked
         post.row = row  # everything the post's cached header shows (forum_tags.post_header)

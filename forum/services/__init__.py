@@ -24,6 +24,7 @@ from forum.services.reading import (
     VIEW_BUCKETS,
     VIEWS_FOLD_LAG_DAYS,
     mark_read,
+    read_page,
     record_view,
     record_visit,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "mark_useful",
     "post_reply",
     "prepare_body",
+    "read_page",
     "record_mentions",
     "record_view",
     "record_visit",

@@ -126,14 +126,20 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if page > num_pages:
             raise Http404(_("There is no such page."))
     first = (page - 1) * per_page + 1
-    posts = querysets.posts_on_page(
-        thread, first, first + per_page - 1, people=False, viewer=request.user,
-        order=querysets.ORDER_USEFUL if by_useful else querysets.ORDER_POSITION,
-    )  # fmt: skip
+    if by_useful:
+        # Read marks follow the thread's order: a page in useful order counts the view and
+        # marks nothing read.
+        posts = querysets.posts_on_page(
+            thread, first, first + per_page - 1, people=False, viewer=request.user,
+            order=querysets.ORDER_USEFUL,
+        )  # fmt: skip
+        services.record_visit(thread, viewer=request.user, position=0)
+    else:
+        # The page's posts, and the view counted and the read mark moved: one statement.
+        posts = services.read_page(
+            thread, viewer=request.user, first=first, last=first + per_page - 1
+        )
     can_moderate = permissions.post_rights(request.user, thread, posts)
-    # Read marks follow the thread's order: a page in useful order marks nothing read.
-    seen = posts[-1].position if posts and not by_useful else 0
-    services.record_visit(thread, viewer=request.user, position=seen)
     can_reply = permissions.can_post_reply(request.user, thread)
     ancestors = list(querysets.topic_ancestors(thread.topic))
     return render(

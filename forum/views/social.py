@@ -13,7 +13,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from accounts.querysets import mention_suggestions as suggestions_for
 from erfaringsforum.pagination import page_number
@@ -27,8 +27,7 @@ _TYPED = re.compile(r"^[\w.\- ]{1,40}$")
 PEOPLE_PER_PAGE = 20
 
 
-@write_view
-@require_POST
+@write_view("POST")
 def post_useful(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a post useful, or take the mark back (undo=1); back to the post."""
     post = post_or_404(pk)
