@@ -331,9 +331,14 @@ class Mention(models.Model):
     """An employee mentioned (@handle) in a post who can see its topic. Written by the
     forum's post services in the post's transaction; notify tells the employee."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="mentions"
+    )
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="mentions",
     )
     created_at = models.DateTimeField(_("mentioned"), default=timezone.now)
 
@@ -356,9 +361,14 @@ class UsefulMark(models.Model):
     """One employee found a post useful ("Nyttig"). Never on one's own post (a trigger,
     migration 0008), which also keeps Post.useful_count."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="useful_marks")
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="useful_marks"
+    )
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="useful_marks"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="useful_marks",
     )
     created_at = models.DateTimeField(_("marked"), default=timezone.now)
 
@@ -378,11 +388,17 @@ class UnitTopic(models.Model):
     """A unit's usual topic: where its employees wrote most in the last months. Rebuilt
     by forum.services.refresh_unit_topics (daily); the home page reads it."""
 
-    unit = models.ForeignKey("accounts.Unit", on_delete=models.CASCADE, related_name="+")
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
-    posts = models.PositiveIntegerField(default=0)
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="+"
+    )
+    posts = models.PositiveIntegerField(_("posts"), default=0)
 
     class Meta:
+        verbose_name = _("usual topic of a unit")
+        verbose_name_plural = _("usual topics of units")
         constraints = [
             models.UniqueConstraint(fields=["unit", "topic"], name="unittopic_unique"),
         ]
