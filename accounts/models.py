@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.indexes import Index
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +66,14 @@ class Unit(models.Model):
         return self.kind == self.Kind.DIRECTORATE_DEPARTMENT
 
 
+def handle_expression() -> Func:
+    """An employee's handle in SQL: the local part of the e-mail address (what `@ola.nordmann`
+    names); indexed for mentions and their suggestions."""
+    return Func(
+        F("email"), Value("@"), Value(1), function="split_part", output_field=models.CharField()
+    )
+
+
 class EmployeeManager(BaseUserManager["Employee"]):
     use_in_migrations = True
 
@@ -108,6 +118,10 @@ class Employee(AbstractBaseUser, PermissionsMixin):
         ordering = ["name"]
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
+        indexes = [
+            # Mentions look people up by handle, suggestions by its prefix (LIKE 'ola.%').
+            Index(OpClass(handle_expression(), name="text_pattern_ops"), name="employee_handle"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(email=models.functions.Lower("email")), name="employee_email_lowercase"
@@ -119,7 +133,14 @@ class Employee(AbstractBaseUser, PermissionsMixin):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return pk_url("accounts:profile", self.pk)
+        # The profile page is the forum's (it shows topics, threads, useful marks); the name
+        # is a string, so accounts still imports nothing above it.
+        return pk_url("forum:profile", self.pk)
+
+    @property
+    def handle(self) -> str:
+        """What colleagues type to mention this employee: @ and the e-mail's local part."""
+        return self.email.split("@", 1)[0]
 
     def get_full_name(self) -> str:
         return self.name

@@ -1,15 +1,45 @@
 import functools
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
-from accounts.models import County, Employee, Unit
+from accounts.models import County, Employee, Unit, handle_expression
 from erfaringsforum.db import prepared_cursor
 
 
 def employees_for_display() -> QuerySet[Employee]:
     """Employees with the unit and county every name on a page is shown with."""
     return Employee.objects.select_related("unit__county")
+
+
+def employees_by_handle(handles: list[str]) -> dict[str, Employee]:
+    """Active employees by handle (the e-mail's local part, lower case), for mentions. One
+    query through the employee_handle index."""
+    people = (
+        Employee.objects.alias(mention_handle=handle_expression())
+        .filter(mention_handle__in=handles, is_active=True)
+        .only("id", "email", "name", "is_staff", "is_superuser", "is_active")
+    )
+    return {person.handle: person for person in people}
+
+
+def mention_suggestions(typed: str, *, limit: int = 8) -> list[tuple[str, str, str]]:
+    """(handle, name, unit name) of active employees whose handle starts with `typed` or
+    one of whose names does, by name, for the suggestions while writing a mention. One
+    query over the active employees (20,000 rows at most: a few milliseconds)."""
+    typed = typed.lower()
+    rows = (
+        Employee.objects.alias(mention_handle=handle_expression())
+        .filter(is_active=True)
+        .filter(
+            Q(mention_handle__startswith=typed)
+            | Q(name__istartswith=typed)
+            | Q(name__icontains=" " + typed)
+        )
+        .order_by("name", "id")
+        .values_list("email", "name", "unit__name")[:limit]
+    )
+    return [(email.split("@", 1)[0], name, unit or "") for email, name, unit in rows]
 
 
 # Plain SQL reads build their rows into model objects with these (forum.querysets, and

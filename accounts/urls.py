@@ -7,5 +7,4 @@ app_name = "accounts"
 urlpatterns = [
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("ansatt/<int:pk>/", views.profile, name="profile"),
 ]

@@ -15,6 +15,8 @@ What can be added:
 - navigation: the header's links for a viewer (a list of {url, label, count}).
 - thread panels: a template and its context shown at the top of a thread page (a context
   of None: nothing to show).
+- home sections: a template and its context shown on the home page beside the forum's own
+  lists (moderation's: what waits in the queue, this week's clarified answers).
 - hooks: actions in forum services that the contributor records in the same transaction
   (POST_RESTORED), and the moderator's edit of someone else's post (MODERATOR_EDIT).
 """
@@ -52,10 +54,20 @@ class ThreadPanel:
     context: Callable[[Any, Any], dict]
 
 
+@dataclass(frozen=True)
+class HomeSection:
+    """A template shown on the home page, with `context(user)`; a context of None leaves
+    the section out for that user. One query at most: the home page's count is pinned."""
+
+    template: str
+    context: Callable[[Any], dict | None]
+
+
 _columns: dict[str, list[Columns]] = {VIEWER: [], THREAD: [], POST: []}
 _sql: dict[str, str] = {}
 _navigation: list[Callable[[Any], list[dict]]] = []
 _panels: list[ThreadPanel] = []
+_home_sections: list["HomeSection"] = []
 _hooks: dict[str, list[Callable[..., Any]]] = {POST_RESTORED: [], MODERATOR_EDIT: []}
 
 
@@ -81,6 +93,10 @@ def add_navigation(links: Callable[[Any], list[dict]]) -> None:
 
 def add_thread_panel(panel: ThreadPanel) -> None:
     _add(_panels, panel)
+
+
+def add_home_section(section: HomeSection) -> None:
+    _add(_home_sections, section)
 
 
 def add_hook(name: str, hook: Callable[..., Any]) -> None:
@@ -114,6 +130,13 @@ def thread_panels(user, thread) -> list[dict]:
         if context is not None:
             panels.append({"template": panel.template, "context": context})
     return panels
+
+
+def home_sections(user) -> list[dict]:
+    """[{template, context}] for the home page, in registration order, without the sections
+    whose context is None for this user."""
+    sections = ((s.template, s.context(user)) for s in _home_sections)
+    return [{"template": t, "context": c} for t, c in sections if c is not None]
 
 
 def post_restored(post, *, by, reason: str) -> None:

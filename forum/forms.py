@@ -4,6 +4,7 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forum import widgets
@@ -11,7 +12,7 @@ from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Thread
 
 BODY_HELP = _(
     "Markdown: **bold**, *italic*, [link](https://…), lists with -, quotes with >, "
-    "`code`, and tables with |."
+    "`code`, and tables with |. Mention a colleague with @ and their name, e.g. @ola.nordmann."
 )
 
 
@@ -42,13 +43,35 @@ class SubmissionKeyMixin(forms.Form):
             return uuid.uuid4()
 
 
+class MentionsMixin(forms.Form):
+    """The handles of people named who cannot see the topic, once the writer has been told
+    (forum.services.social.UnseenMentions): sending again posts without mentioning them."""
+
+    acknowledged_mentions = forms.CharField(
+        required=False, max_length=2000, widget=widgets.HiddenInput
+    )
+
+    def clean_acknowledged_mentions(self) -> list[str]:
+        return (self.cleaned_data.get("acknowledged_mentions") or "").split()
+
+
 def body_field(label: str = _("Text")) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=BODY_MAX_LENGTH,
         help_text=BODY_HELP,
         validators=[encodable],
-        widget=widgets.Textarea(attrs={"rows": 10, "class": "ds-input", "data-body": ""}),
+        widget=widgets.Textarea(
+            attrs={
+                "rows": 10,
+                "class": "ds-input",
+                "data-body": "",
+                # static/js/mentions.js suggests colleagues while "@name" is typed.
+                "data-mentions": reverse_lazy("forum:mention-suggestions"),
+                "data-mentions-label": _("Colleagues to mention"),
+                "data-mentions-found": _("suggestions: arrow keys to choose, Enter to take"),
+            }
+        ),
     )
 
 
@@ -61,7 +84,7 @@ def title_field() -> forms.CharField:
     )
 
 
-class ThreadForm(SubmissionKeyMixin):
+class ThreadForm(MentionsMixin, SubmissionKeyMixin):
     title = title_field()
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -72,14 +95,14 @@ class ThreadForm(SubmissionKeyMixin):
     )
     body = body_field()
 
-    field_order = ["title", "kind", "body", "submission_key"]
+    field_order = ["title", "kind", "body", "submission_key", "acknowledged_mentions"]
 
 
-class ReplyForm(SubmissionKeyMixin):
+class ReplyForm(MentionsMixin, SubmissionKeyMixin):
     body = body_field(_("Your reply"))
 
 
-class EditPostForm(forms.Form):
+class EditPostForm(MentionsMixin):
     title = title_field()
     body = body_field()
     reason = forms.CharField(

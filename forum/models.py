@@ -144,6 +144,13 @@ class Thread(models.Model):
             models.Index(F("last_activity_at").desc(), name="thread_last_activity"),
             # The per-employee threads-per-day rate limit.
             models.Index(F("author"), F("created_at").desc(), name="thread_author_recent"),
+            # The home page's unanswered questions per topic (forum.querysets.home).
+            models.Index(
+                F("topic"),
+                F("created_at").desc(),
+                name="thread_unanswered",
+                condition=Q(kind="question", reply_count=0),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="thread_title_not_empty"),
@@ -187,6 +194,11 @@ class Post(models.Model):
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
     hidden_by = optional_reference(settings.AUTH_USER_MODEL, _("hidden by"), related_name="+")
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # How many employees marked the post useful: kept by the database from UsefulMark rows
+    # (trigger in migration 0008), so no write path can get it wrong.
+    useful_count = models.PositiveIntegerField(
+        _("marked useful"), default=0, db_default=0, editable=False
+    )
     # A client-generated key per form; a resubmitted form finds the post it already made.
     submission_key = models.UUIDField(
         _("submission key"), null=True, blank=True, unique=True, editable=False
@@ -197,6 +209,10 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         indexes = [
             models.Index(F("author"), F("created_at").desc(), name="post_author_recent"),
+            # A thread's replies by the most useful first (thread page, ?order=useful).
+            models.Index(
+                F("thread"), F("useful_count").desc(), F("position"), name="post_thread_useful"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["thread", "position"], name="post_unique_position"),
@@ -304,3 +320,88 @@ class ThreadRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} read {self.thread_id} to {self.last_read_position}"
+
+
+# Social: mentions, useful marks, the units' usual topics -----------------------------------
+
+MENTIONS_PER_POST = 10
+
+
+class Mention(models.Model):
+    """An employee mentioned (@handle) in a post who can see its topic. Written by the
+    forum's post services in the post's transaction; notify tells the employee."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="mentions"
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="mentions",
+    )
+    created_at = models.DateTimeField(_("mentioned"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        indexes = [
+            models.Index(F("employee"), F("created_at").desc(), name="mention_employee_recent")
+        ]
+        # At most MENTIONS_PER_POST rows per post: a constraint trigger (migration 0008).
+        constraints = [
+            models.UniqueConstraint(fields=["post", "employee"], name="mention_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.employee_id} in {self.post_id}"
+
+
+class UsefulMark(models.Model):
+    """One employee found a post useful ("Nyttig"). Never on one's own post (a trigger,
+    migration 0008), which also keeps Post.useful_count."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="useful_marks"
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="useful_marks",
+    )
+    created_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("useful mark")
+        verbose_name_plural = _("useful marks")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "employee"], name="usefulmark_unique"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="usefulmark_created")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} found {self.post_id} useful"
+
+
+class UnitTopic(models.Model):
+    """A unit's usual topic: where its employees wrote most in the last months. Rebuilt
+    by forum.services.refresh_unit_topics (daily); the home page reads it."""
+
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="+"
+    )
+    posts = models.PositiveIntegerField(_("posts"), default=0)
+
+    class Meta:
+        verbose_name = _("usual topic of a unit")
+        verbose_name_plural = _("usual topics of units")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "topic"], name="unittopic_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.topic_id} ({self.posts})"

@@ -230,7 +230,52 @@ def check_mark_solution(user: User, thread: Thread) -> None:
     )
 
 
+def employees_who_can_view_topic(topic: Topic, employees: Iterable[Employee]) -> set[int]:
+    """The pks of those `employees` for whom can_view_topic(employee, topic) holds, in one
+    query for an unpublished topic (its staff's grants) and none for a published one.
+    For mentions: only people who can see a post are mentioned in it."""
+    active = [e for e in employees if e.is_active]
+    if not active:
+        return set()
+    if tree_published(topic):
+        return {e.pk for e in active}
+    admins = {e.pk for e in active if e.is_staff or e.is_superuser}
+    others = [e.pk for e in active if e.pk not in admins]
+    if not others:
+        return admins
+    content_type = ContentType.objects.get_for_model(Topic)
+    grants = {"content_type": content_type, "object_pk": str(topic.pk)}
+    by_user = UserObjectPermission.objects.filter(
+        user_id__in=others, permission__codename__in=STAFF_PERMISSIONS, **grants
+    ).values_list("user_id", flat=True)
+    member = Employee._meta.get_field("groups").remote_field.through
+    group_members = member.objects.filter(
+        group_id__in=GroupObjectPermission.objects.filter(
+            permission__codename__in=STAFF_PERMISSIONS, **grants
+        ).values("group_id"),
+        employee_id__in=others,
+    ).values_list("employee_id", flat=True)
+    return admins | set(by_user.union(group_members))
+
+
 # Posts ----------------------------------------------------------------------------------
+
+
+def can_mark_useful(user: User, post: Post, *, visible: bool | None = None) -> bool:
+    """Any employee marks a visible post useful (and takes the mark back), never their own:
+    thanking oneself would make the count mean less. `visible` is can_view_thread when the
+    caller has checked it."""
+    if not (_active(user) and post.is_visible and post.author_id != user.pk):
+        return False
+    return can_view_thread(user, post.thread) if visible is None else visible
+
+
+def check_mark_useful(user: User, post: Post) -> None:
+    """Http404 for an invisible thread, PermissionDenied for one's own or a removed post."""
+    check_view_thread(user, post.thread)
+    deny_unless(
+        can_mark_useful(user, post, visible=True), _("You cannot mark this post as useful.")
+    )
 
 
 def can_moderate_thread(user: User, thread: Thread) -> bool:
@@ -338,6 +383,14 @@ def check_restore_post(user: User, post: Post) -> None:
 # Queryset filters -----------------------------------------------------------------------
 
 
+def staffed_topic_ids(user: User) -> set[int]:
+    """The topics the user staffs (moderator, deputy, back-office member), from the grants
+    the request reads anyway (none for anonymous users)."""
+    if not _active(user):
+        return set()
+    return {int(pk) for pk, codename in _topic_perms(user) if codename in STAFF_PERMISSIONS}
+
+
 def topics_visible_to(user: User, topics: QuerySet[Topic]) -> QuerySet[Topic]:
     """The visibility rule as a filter: topics published with every ancestor, plus those
     the user staffs (all for admins)."""
@@ -347,7 +400,7 @@ def topics_visible_to(user: User, topics: QuerySet[Topic]) -> QuerySet[Topic]:
         return topics
     # The staffed topics from the grants the request reads anyway (with the header's
     # counts, one query): a literal list plans faster than guardian subqueries.
-    staffed = {int(pk) for pk, codename in _topic_perms(user) if codename in STAFF_PERMISSIONS}
+    staffed = staffed_topic_ids(user)
     return topics.filter(Q(querysets.TREE_PUBLISHED) | Q(pk__in=sorted(staffed)))
 
 
@@ -385,6 +438,8 @@ class PostRights(NamedTuple):
     view_history: bool = False
     mark_solution: bool = False
     report: bool = False
+    useful: bool = False
+    useful_marked: bool = False
     hide: bool = False
     unhide: bool = False
     clarify: bool = False
@@ -392,7 +447,7 @@ class PostRights(NamedTuple):
     @property
     def any_action(self) -> bool:
         """Whether the post's action bar has a button for the viewer."""
-        shown = ("is_solution", "see_body")
+        shown = ("is_solution", "see_body", "useful_marked")
         return any(getattr(self, name) for name in self._fields if name not in shown)
 
     @property
@@ -421,6 +476,8 @@ def post_rights(user: User, thread: Thread, posts: Iterable[Post]) -> bool:
             view_history=can_view_history(user, post, **rights),
             mark_solution=can_solve and post.position > 1 and post.is_visible and not is_solution,
             report=can_report_post(user, post, visible=True),
+            useful=can_mark_useful(user, post, visible=True),
+            useful_marked=getattr(post, "useful_marked", False),
             hide=moderates and post.hidden_at is None,
             unhide=moderates and post.hidden_at is not None,
             clarify=clarifies and post.is_visible,

@@ -7,6 +7,7 @@ app_name = "forum"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sok/", search_views.search, name="search"),
+    path("ubesvart/", views.unanswered, name="unanswered"),
     path("sok/lignende/", search_views.similar_threads, name="similar-threads"),
     path("tema/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("tema/<slug:slug>/ny-trad/", views.thread_create, name="thread-create"),
@@ -18,4 +19,9 @@ urlpatterns = [
     path("innlegg/<id:pk>/historikk/", views.post_history, name="post-history"),
     path("innlegg/<id:pk>/slett/", views.post_delete, name="post-delete"),
     path("innlegg/<id:pk>/gjenopprett/", views.post_restore, name="post-restore"),
+    path("innlegg/<id:pk>/nyttig/", views.post_useful, name="post-useful"),
+    path("ansatt/<id:pk>/", views.profile, name="profile"),
+    path("ansatt/forslag/", views.mention_suggestions, name="mention-suggestions"),
+    path("mine/trader/", views.my_threads, name="my-threads"),
+    path("mine/innlegg/", views.my_posts, name="my-posts"),
 ]

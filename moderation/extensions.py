@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import is_admin
 from erfaringsforum.urlcache import fixed_url
-from forum import extensions
+from forum import extensions, permissions
 from moderation import notices, querysets, services
 from moderation.models import AuditEntry
 
@@ -34,6 +34,26 @@ def navigation_links(user) -> list[dict]:
          "count": counts["unread"], "key": "notifications"}
     )  # fmt: skip
     return links
+
+
+HOME_LIST_LENGTH = 5
+
+
+def home_queue_context(user) -> dict | None:
+    """The home page's "waiting for you" for moderators (and admins): the open reports in
+    their topics, from the header's counts (no query of its own)."""
+    counts = querysets.navigation_counts(user)
+    if not (counts["moderates"] or is_admin(user)):
+        return None
+    return {"reports": counts["reports"], "queue_url": fixed_url("moderation:queue")}
+
+
+def home_clarified_context(user) -> dict:
+    """This week's clarified answers in the topics the user can see (one query)."""
+    answers = querysets.clarified_this_week(
+        staffed=permissions.staffed_topic_ids(user), admin=is_admin(user), limit=HOME_LIST_LENGTH
+    )
+    return {"answers": answers, "see_all_url": fixed_url("moderation:clarified-week")}
 
 
 def thread_panel_context(user, thread) -> dict | None:
@@ -101,6 +121,12 @@ def register() -> None:
     extensions.add_navigation(navigation_links)
     extensions.add_thread_panel(
         extensions.ThreadPanel("components/_moderation_thread.html", thread_panel_context)
+    )
+    extensions.add_home_section(
+        extensions.HomeSection("moderation/_home_queue.html", home_queue_context)
+    )
+    extensions.add_home_section(
+        extensions.HomeSection("moderation/_home_clarified.html", home_clarified_context)
     )
     extensions.add_hook(extensions.POST_RESTORED, post_restored)
     extensions.add_hook(extensions.MODERATOR_EDIT, moderator_edit)

@@ -237,7 +237,11 @@ class ClarifiedAnswer(models.Model):
     class Meta:
         verbose_name = _("clarified answer")
         verbose_name_plural = _("clarified answers")
-        indexes = [models.Index(fields=["review_by"], name="clarified_review_by")]
+        indexes = [
+            models.Index(fields=["review_by"], name="clarified_review_by"),
+            # The home page's answers clarified this week, newest first.
+            models.Index(models.F("clarified_at").desc(), name="clarified_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"clarified post {self.post_id}"

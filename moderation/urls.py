@@ -8,6 +8,7 @@ app_name = "moderation"
 urlpatterns = [
     path("", overview.queue, name="queue"),
     path("logg/", overview.audit_log, name="audit-log"),
+    path("avklart/", overview.clarified_week, name="clarified-week"),
     path("varsler/", overview.notifications, name="notifications"),
     path("innlegg/<id:pk>/rapporter/", posts.report_post, name="report-post"),
     path("rapport/<id:pk>/avvis/", posts.dismiss_report, name="dismiss-report"),

@@ -54,6 +54,7 @@ from bench.seeding.text import Generator, body_paragraphs, render_pool
 from bench.seeding.threads import CHAT_PEAK_VIEWS, GIANT_SHARES, plan_threads
 from bench.seeding.topics import create_topics
 from forum.models import Post, Thread, ThreadViewDay
+from forum.services import refresh_unit_topics
 
 __all__ = ["GIANT_SHARES", "SeedReport", "data_checksums", "flush_database", "seed"]
 
@@ -276,11 +277,13 @@ def seed(
             report=report,
         )
         set_sequences([County, Unit, Employee, Thread, Post])
+        # The units' usual topics, as the daily job leaves them (the home page reads them).
+        refresh_unit_topics()
         lap("moderation_and_counters")
 
     tables = ["forum_post", "forum_thread", "forum_threadviewday", "forum_topic",
               "accounts_employee", "accounts_unit", "moderation_clarifiedanswer",
-              "moderation_escalation"]  # fmt: skip
+              "moderation_escalation", "forum_unittopic"]  # fmt: skip
     with connection.cursor() as cursor:
         if vacuum:
             for table in tables:

@@ -10,7 +10,15 @@ columns (bench/results/history.md, F10); tests/forum/test_querysets.py checks th
 what the equivalent ORM queryset returns.
 """
 
+from forum.querysets.home import (
+    HOME_LIST_LENGTH,
+    SEE_ALL_LENGTH,
+    ListedThread,
+    unanswered_questions,
+)
 from forum.querysets.posts import (
+    ORDER_POSITION,
+    ORDER_USEFUL,
     POST_FIELDS,
     PostPage,
     post_page_from_rows,
@@ -20,6 +28,13 @@ from forum.querysets.posts import (
     posts_page_sql,
     revisions_of,
 )
+from forum.querysets.social import (
+    posts_written_by,
+    profile_of,
+    recent_threads_by,
+    threads_started_by,
+    topics_staffed_by,
+)
 from forum.querysets.threads import (
     THREAD_ROW_FIELDS,
     TOPIC_ORDER,
@@ -27,6 +42,7 @@ from forum.querysets.threads import (
     VIEWS_SQL,
     ThreadPage,
     latest_threads_in,
+    opening_hidden_sql,
     post_by_submission_key,
     thread_for_page,
     thread_for_writing,
@@ -51,7 +67,11 @@ from forum.querysets.topics import (
 from forum.querysets.viewer import read_viewer
 
 __all__ = [
+    "HOME_LIST_LENGTH",
+    "ORDER_POSITION",
+    "ORDER_USEFUL",
     "POST_FIELDS",
+    "SEE_ALL_LENGTH",
     "THREAD_ROW_FIELDS",
     "TOPIC_AND_PARENT_JOIN",
     "TOPIC_ORDER",
@@ -59,29 +79,37 @@ __all__ = [
     "TOPIC_TREE_FIELDS",
     "TREE_PUBLISHED",
     "VIEWS_SQL",
+    "ListedThread",
     "PostPage",
     "ThreadPage",
     "TopicTree",
     "is_tree_published",
     "latest_threads_in",
+    "opening_hidden_sql",
     "post_by_submission_key",
     "post_page_from_rows",
     "post_with_thread",
     "posts_on_page",
     "posts_page_params",
     "posts_page_sql",
+    "posts_written_by",
+    "profile_of",
     "published_topics",
     "read_viewer",
+    "recent_threads_by",
     "revisions_of",
     "thread_for_page",
     "thread_for_writing",
     "threads_for_topic_page",
+    "threads_started_by",
     "topic_ancestors",
     "topic_children",
     "topic_for_form",
     "topic_for_page",
     "topic_tree",
     "topic_tree_for",
+    "topics_staffed_by",
     "tree_published",
     "tree_published_sql",
+    "unanswered_questions",
 ]

@@ -5,6 +5,7 @@ import functools
 from django.db import connection
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
+from accounts.models import Employee
 from accounts.querysets import (
     build,
     select_columns,
@@ -167,21 +168,32 @@ def topic_and_parent(row: tuple, fields: list[str], tree_published: bool | None 
 def _topic_sql() -> tuple[str, list[str]]:
     topic_fields, topic_select = select_columns(Topic, "tp")
     _fields, parent_select = select_columns(Topic, "pa")
+    employees = Employee._meta.db_table
+    # Who moderates it (the topic page says so to every reader): the moderator and the
+    # deputy, read with the topic.
     sql = f"""
-        SELECT {topic_select}, {parent_select}, {tree_published_sql("tp")}
+        SELECT {topic_select}, {parent_select}, mo.name, de.name, {tree_published_sql("tp")}
           FROM {Topic._meta.db_table} tp {TOPIC_AND_PARENT_JOIN}
+          LEFT JOIN {employees} mo ON mo.id = tp.moderator_id
+          LEFT JOIN {employees} de ON de.id = tp.deputy_moderator_id
          WHERE tp.slug = %s
     """  # noqa: S608  (identifiers from the models, the slug a parameter)
     return sql, topic_fields
 
 
 def topic_for_page(slug: str) -> Topic | None:
-    """The topic with this slug, its parent and `tree_published` (one query), or None."""
+    """The topic with this slug, its parent, `tree_published` and the names of its
+    moderator and deputy (`moderator_name`, `deputy_name`, None without one); one query,
+    or None."""
     sql, fields = _topic_sql()
     with prepared_cursor() as cursor:
         cursor.execute(sql, [slug])
         row = cursor.fetchone()
-    return None if row is None else topic_and_parent(row[:-1], fields, row[-1])
+    if row is None:
+        return None
+    topic = topic_and_parent(row[:-3], fields, row[-1])
+    topic.moderator_name, topic.deputy_name = row[-3:-1]
+    return topic
 
 
 def topic_for_form(slug: str) -> Topic | None:

@@ -28,6 +28,14 @@ from forum.services.reading import (
     record_view,
     record_visit,
 )
+from forum.services.social import (
+    UnseenMentions,
+    mark_useful,
+    prepare_body,
+    record_mentions,
+    refresh_unit_topics,
+    unmark_useful,
+)
 from forum.services.validation import RateLimited
 from forum.services.writing import (
     delete_post,
@@ -45,17 +53,23 @@ __all__ = [
     "VIEWS_FOLD_LAG_DAYS",
     "VIEW_BUCKETS",
     "RateLimited",
+    "UnseenMentions",
     "delete_post",
     "edit_post",
     "mark_read",
     "mark_solution",
+    "mark_useful",
     "post_reply",
+    "prepare_body",
     "read_page",
+    "record_mentions",
     "record_view",
     "record_visit",
     "refresh_thread_counters",
     "refresh_topic_counters",
+    "refresh_unit_topics",
     "rerender_posts",
     "restore_post",
     "start_thread",
+    "unmark_useful",
 ]

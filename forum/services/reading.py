@@ -159,8 +159,8 @@ def read_page(thread: Thread, *, viewer: Employee, first: int, last: int) -> Pos
     ctes = (*fold_ctes, f"counted AS ({view_sql} RETURNING 1)")
     sql = _read_page_sql(ctes, not connection.in_atomic_block)
     params = [
-        *querysets.posts_page_params(thread, first, last), *fold_params, *view_params,
-        viewer.pk, thread.pk, timezone.now(),
+        *querysets.posts_page_params(thread, first, last, viewer=viewer),
+        *fold_params, *view_params, viewer.pk, thread.pk, timezone.now(),
     ]  # fmt: skip
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)

@@ -2,6 +2,7 @@
 
 import functools
 import uuid
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +30,7 @@ from forum.notifications import tasks as notification_tasks
 from forum.permissions import can_moderate
 from forum.services.counters import refresh_thread_counters, refresh_topic_counters
 from forum.services.reading import mark_read, read_upsert, views_fold_day
+from forum.services.social import prepare_body, record_mentions, render_with_mentions
 from forum.services.validation import (
     clean_text,
     existing_post,
@@ -101,10 +103,14 @@ def start_thread(
     body: str,
     kind: str = Thread.Kind.DISCUSSION,
     submission_key: uuid.UUID | None = None,
+    acknowledged_mentions: Collection[str] = (),
 ) -> Thread:
-    """Create a thread with its opening post (position 1).
+    """Create a thread with its opening post (position 1), and its mentions.
 
     Caller's contract: forum.permissions.check_start_thread(author, topic).
+
+    Mentions follow forum.services.social.prepare_body: more than ten people, or someone
+    who cannot see the topic and is not in `acknowledged_mentions`, is a ValidationError.
 
     A resubmitted form (same submission_key) returns the thread it already made. Raises
     ValidationError for an empty/too long title or body or an unknown kind, for a topic
@@ -125,6 +131,7 @@ def start_thread(
         errors["kind"] = [_("Choose discussion or question.")]
     if errors:
         raise ValidationError(errors)
+    prepared = prepare_body(body, topic=topic, author=author, acknowledged=acknowledged_mentions)
 
     lock_author(author)
     existing = existing_post(submission_key, author)
@@ -152,8 +159,9 @@ def start_thread(
     thread.save(force_insert=True)
     post = _new_post(
         thread, position=1, author=author, body=body, kind=Post.Kind.REGULAR,
-        key=submission_key, now=now,
+        key=submission_key, now=now, html=prepared.html,
     )  # fmt: skip
+    record_mentions(post, prepared.mentioned)
     thread.last_post = post
     thread.save(update_fields=["last_post"])
     _bump_topic(topic.pk, threads=1, posts=1, now=now)
@@ -170,8 +178,10 @@ def post_reply(
     body: str,
     submission_key: uuid.UUID | None = None,
     kind: str = Post.Kind.REGULAR,
+    acknowledged_mentions: Collection[str] = (),
 ) -> Post:
-    """Append a reply to a thread and update its counters in the same transaction.
+    """Append a reply to a thread and update its counters in the same transaction, with
+    its mentions (forum.services.social.prepare_body; see start_thread).
 
     Caller's contract: forum.permissions.check_post_reply(author, thread) (department
     answers: moderation's escalation rules).
@@ -186,7 +196,11 @@ def post_reply(
     body = clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     if kind not in Post.Kind.values:
         raise ValidationError(_("Unknown kind of post."))
-    html = render_markdown(body)  # before any lock: concurrent replies wait on the thread row
+    # Before any lock: concurrent replies wait on the thread row. `thread` is the caller's
+    # read (with its topic's tree_published): the mentions' visibility is checked on it.
+    prepared = prepare_body(
+        body, topic=thread.topic, author=author, acknowledged=acknowledged_mentions
+    )
     lock_author(author)
     existing = existing_post(submission_key, author)
     if existing is not None:
@@ -207,8 +221,9 @@ def post_reply(
 
     post = _new_post(
         thread, position=thread.post_count + 1, author=author, body=body, kind=kind,
-        key=submission_key, now=now, html=html,
+        key=submission_key, now=now, html=prepared.html,
     )  # fmt: skip
+    record_mentions(post, prepared.mentioned)
     thread.post_count = post.position
     thread.reply_count += 1
     thread.last_post = post
@@ -244,8 +259,10 @@ def edit_post(
     body: str,
     title: str | None = None,
     reason: str = "",
+    acknowledged_mentions: Collection[str] = (),
 ) -> Post:
-    """Replace a post's text (and, for an opening post, the thread title).
+    """Replace a post's text (and, for an opening post, the thread title). People the new
+    text mentions are mentioned (once per post) as in start_thread.
 
     The earlier version is kept as a PostRevision (who replaced it, when, why); an edit
     that changes nothing stores nothing. Locks the post (and the thread when the title
@@ -261,6 +278,10 @@ def edit_post(
     if reason:
         reason = clean_text(reason, field="reason", max_length=500)
 
+    # `post` is the caller's read (thread, topic with tree_published, author).
+    prepared = prepare_body(
+        body, topic=post.thread.topic, author=post.author, acknowledged=acknowledged_mentions
+    )
     post = _locked_with_thread(post)
     thread = post.thread
     change_title = title is not None and post.position == 1 and title != thread.title
@@ -282,12 +303,13 @@ def edit_post(
     revision.save(force_insert=True)
 
     post.body_md = body
-    post.body_html = render_markdown(body)
+    post.body_html = prepared.html
     post.renderer_version = RENDERER_VERSION
     post.edited_at = now
     post.edit_count += 1
     post.full_clean(exclude=["body_html"], validate_unique=False, validate_constraints=False)
     post.save(update_fields=["body_md", "body_html", "renderer_version", "edited_at", "edit_count"])
+    record_mentions(post, prepared.mentioned)
     if change_title:
         thread.title = title
         thread.full_clean(validate_unique=False, validate_constraints=False)
@@ -373,8 +395,8 @@ def rerender_posts(*, batch_size: int = 500) -> int:
             )
             if not batch:
                 return done
-            for post in batch:
-                post.body_html = render_markdown(post.body_md)
+            for post, html in zip(batch, render_with_mentions(batch), strict=True):
+                post.body_html = html
                 post.renderer_version = RENDERER_VERSION
             Post.objects.bulk_update(batch, ["body_html", "renderer_version"])
             done += len(batch)

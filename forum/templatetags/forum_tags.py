@@ -79,7 +79,7 @@ def person(employee) -> SafeString:
         )
     return format_html(
         '<span class="person"><a class="ds-link person__name" href="{}">{}</a>{}</span>',
-        pk_url("accounts:profile", employee.pk),
+        pk_url("forum:profile", employee.pk),
         employee.name,
         org,
     )
@@ -145,15 +145,19 @@ def post_list(context, posts, *, reply_url: str, solution_action: str, can_reply
     """
     template_ = get_template("components/_post.html")
     extra = {"reply_url": reply_url, "solution_action": solution_action, "can_reply": can_reply}
+    token = escape(str(context.get("csrf_token") or ""))
 
     def render() -> str:
-        csrf = {"csrf_token": context.get("csrf_token")}
+        # The useful forms, which nearly every reader has, carry a slot for the token: the
+        # list stays shared between readers with the same rights.
+        csrf = {"csrf_token": context.get("csrf_token"), "csrf_slot": _CSRF_SLOT}
         posts.with_people()  # authors and clarifications, only for a page rendered anew
         return "".join(template_.render({"post": post, **extra, **csrf}) for post in posts)
 
     if any(post.rights.personal for post in posts):
-        return SafeString(render())
-    return _fragment(post_list_key(posts, reply_url, solution_action, can_reply), render)
+        return SafeString(render().replace(_CSRF_SLOT, token))
+    html = _fragment(post_list_key(posts, reply_url, solution_action, can_reply), render)
+    return SafeString(html.replace(_CSRF_SLOT, token))
 
 
 def post_list_key(posts, reply_url: str, solution_action: str, can_reply: bool) -> str:

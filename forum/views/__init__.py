@@ -6,7 +6,15 @@ Every page runs a fixed number of queries whatever the number of topics, threads
 """
 
 from forum.views.helpers import page_of, post_url
-from forum.views.reading import home, post_history, post_redirect, thread_detail, topic_detail
+from forum.views.reading import (
+    home,
+    post_history,
+    post_redirect,
+    thread_detail,
+    topic_detail,
+    unanswered,
+)
+from forum.views.social import mention_suggestions, my_posts, my_threads, post_useful, profile
 from forum.views.writing import (
     post_delete,
     post_edit,
@@ -18,6 +26,9 @@ from forum.views.writing import (
 
 __all__ = [
     "home",
+    "mention_suggestions",
+    "my_posts",
+    "my_threads",
     "page_of",
     "post_delete",
     "post_edit",
@@ -25,9 +36,12 @@ __all__ = [
     "post_redirect",
     "post_restore",
     "post_url",
+    "post_useful",
+    "profile",
     "thread_create",
     "thread_detail",
     "thread_reply",
     "thread_solution",
     "topic_detail",
+    "unanswered",
 ]

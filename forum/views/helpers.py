@@ -141,6 +141,11 @@ def post_form_page(
             except services.RateLimited as exc:
                 form.add_error(None, exc)
                 status = 429
+            except services.UnseenMentions as exc:
+                # The writer is told; the form remembers they were, so sending again posts.
+                add_service_error(form, exc)
+                form.data = form.data.copy()
+                form.data[form.add_prefix("acknowledged_mentions")] = " ".join(exc.handles)
             except ValidationError as exc:
                 add_service_error(form, exc)
         if form.errors and status == 200:

@@ -24,10 +24,37 @@ LATEST_IN_SUBTOPICS = 10
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """The topic tree and what is new for the viewer: unanswered questions in their topics,
+    and what apps above the forum add (forum.extensions' home sections)."""
     tree = querysets.topic_tree_for(
         permissions.topics_visible_to(request.user, querysets.topic_tree())
     )
-    return render(request, "forum/home.html", {"tree": tree})
+    unanswered = querysets.unanswered_questions(
+        request.user,
+        staffed=permissions.staffed_topic_ids(request.user),
+        admin=permissions.is_admin(request.user),
+    )
+    return render(
+        request,
+        "forum/home.html",
+        {
+            "tree": tree,
+            "unanswered": unanswered,
+            "sections": extensions.home_sections(request.user),
+        },
+    )
+
+
+@require_safe
+def unanswered(request: HttpRequest) -> HttpResponse:
+    """'See all' of the home page's unanswered questions (the newest SEE_ALL_LENGTH)."""
+    threads = querysets.unanswered_questions(
+        request.user,
+        staffed=permissions.staffed_topic_ids(request.user),
+        admin=permissions.is_admin(request.user),
+        limit=querysets.SEE_ALL_LENGTH,
+    )
+    return render(request, "forum/unanswered.html", {"threads": threads})
 
 
 @require_safe
@@ -80,8 +107,9 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.check_view_thread(request.user, thread)
     per_page = posts_per_page()
     num_pages = max(1, page_of(thread.post_count))
+    by_useful = request.GET.get("order") == querysets.ORDER_USEFUL
     raw_page = request.GET.get("page")
-    if raw_page is None:
+    if raw_page is None and not by_useful:
         # Opening a thread lands on the first post this employee has not read.
         last_read = (
             ThreadRead.objects.filter(employee_id=request.user.pk, thread=thread)
@@ -92,14 +120,25 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(post_url(thread.pk, last_read + 1))
         page = 1
     else:
-        page = page_number(raw_page)
+        page = page_number(raw_page or "1")
         if page == -1:
             page = num_pages
         if page > num_pages:
             raise Http404(_("There is no such page."))
     first = (page - 1) * per_page + 1
-    # The page's posts, and the view counted and the read mark moved: one statement.
-    posts = services.read_page(thread, viewer=request.user, first=first, last=first + per_page - 1)
+    if by_useful:
+        # Read marks follow the thread's order: a page in useful order counts the view and
+        # marks nothing read.
+        posts = querysets.posts_on_page(
+            thread, first, first + per_page - 1, people=False, viewer=request.user,
+            order=querysets.ORDER_USEFUL,
+        )  # fmt: skip
+        services.record_visit(thread, viewer=request.user, position=0)
+    else:
+        # The page's posts, and the view counted and the read mark moved: one statement.
+        posts = services.read_page(
+            thread, viewer=request.user, first=first, last=first + per_page - 1
+        )
     can_moderate = permissions.post_rights(request.user, thread, posts)
     can_reply = permissions.can_post_reply(request.user, thread)
     ancestors = list(querysets.topic_ancestors(thread.topic))
@@ -115,6 +154,8 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "crumbs": crumbs_for(thread.topic, ancestors),
             "page": page,
             "num_pages": num_pages,
+            "by_useful": by_useful,
+            "page_base": "?order=useful&" if by_useful else "?",
             "can_reply": can_reply,
             "panels": extensions.thread_panels(request.user, thread),
             "can_moderate": can_moderate,

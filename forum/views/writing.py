@@ -48,8 +48,9 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
     def reply(data: dict) -> HttpResponse:
         post = services.post_reply(
-            thread, author=request.user, body=data["body"], submission_key=data["submission_key"]
-        )
+            thread, author=request.user, body=data["body"], submission_key=data["submission_key"],
+            acknowledged_mentions=data["acknowledged_mentions"],
+        )  # fmt: skip
         # Read out on the thread page, where focus lands on the new post (static/js/app.js).
         messages.success(request, _("Your reply is published."))
         return HttpResponseRedirect(post_url(thread.pk, post.position))
@@ -96,7 +97,10 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if post.author_id == request.user.pk or (
             extensions.moderator_edit(post, by=request.user, **changes) is None
         ):
-            services.edit_post(post, editor=request.user, **changes)
+            services.edit_post(
+                post, editor=request.user, **changes,
+                acknowledged_mentions=data["acknowledged_mentions"],
+            )  # fmt: skip
         return HttpResponseRedirect(post_url(post.thread_id, post.position))
 
     return post_form_page(

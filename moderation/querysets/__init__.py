@@ -9,6 +9,7 @@ thread (the thread page's panel and the SQL moderation adds to the forum's reads
 lists (the other pages' lists).
 """
 
+from moderation.querysets.home import CLARIFIED_DAYS, ClarifiedListed, clarified_this_week
 from moderation.querysets.lists import (
     AUDIT_PAGE_SIZE,
     audit_entries,
@@ -64,6 +65,7 @@ from moderation.querysets.thread import (
 __all__ = [
     "AUDIT_PAGE_SIZE",
     "CLARIFIED_COLUMNS",
+    "CLARIFIED_DAYS",
     "CLARIFIED_THREADS_SQL",
     "NAVIGATION_SQL",
     "NEW_THREAD_DAYS",
@@ -77,11 +79,13 @@ __all__ = [
     "THREAD_PROBES_SELECT",
     "VIEWER_JOIN",
     "VIEWER_SELECT",
+    "ClarifiedListed",
     "Queue",
     "ThreadModeration",
     "audit_entries",
     "audit_log_page",
     "clarified_answer_of",
+    "clarified_this_week",
     "consultation_notes",
     "consultation_of",
     "departments",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from erfaringsforum.pagination import page_number
+from forum import permissions as forum_permissions
 from moderation import forms, permissions
 from moderation import querysets as q
 from moderation.models import AuditEntry
@@ -24,6 +25,19 @@ def queue(request: HttpRequest) -> HttpResponse:
             "days": q.NEW_THREAD_DAYS,
             "crumbs": crumbs(request, _("Moderation queue")),
         },
+    )
+
+
+def clarified_week(request: HttpRequest) -> HttpResponse:
+    """'See all' of the home page's clarified answers: this week's, in topics the viewer
+    can see (the newest 100)."""
+    answers = q.clarified_this_week(
+        staffed=forum_permissions.staffed_topic_ids(request.user),
+        admin=forum_permissions.is_admin(request.user),
+        limit=100,
+    )
+    return render(
+        request, "moderation/clarified_week.html", {"answers": answers, "days": q.CLARIFIED_DAYS}
     )
 
 

@@ -1,23 +1,7 @@
-def test_profile_shows_name_title_unit_and_county(
-    employee_client, employee, django_assert_num_queries
-):
-    # session, signed-in employee, header counts (one query), shown employee
-    with django_assert_num_queries(4):
-        response = employee_client.get(employee.get_absolute_url())
-    html = response.content.decode()
-    assert response.status_code == 200
-    for text in ("Kari Nordmann", "Veileder", "NAV Bergen sør", "Vestland"):
-        assert text in html
-
-
 def test_header_shows_the_users_name_unit_and_county(employee_client):
     html = employee_client.get("/").content.decode()
     assert "Kari Nordmann" in html
     assert "NAV Bergen sør, Vestland" in html
-
-
-def test_unknown_profile_is_a_404(employee_client):
-    assert employee_client.get("/konto/ansatt/999999/").status_code == 404
 
 
 def test_the_page_is_norwegian_by_default_and_english_on_request(employee_client):

@@ -44,6 +44,20 @@ ACTIONS = {
     "mark_solution": lambda c: (
         lambda post: lambda: services.mark_solution(c["question"], post=post, by=c["author"])
     )(services.post_reply(c["question"], author=c["other"], body="Slik.")),
+    "mark_useful": lambda c: (lambda post: lambda: services.mark_useful(post, by=c["author"]))(
+        _reply(c)
+    ),
+    "unmark_useful": lambda c: (
+        lambda post: (
+            services.mark_useful(post, by=c["author"]),
+            lambda: services.unmark_useful(post, by=c["author"]),
+        )[1]
+    )(_reply(c)),
+    "reply_with_a_mention": lambda c: (
+        lambda: services.post_reply(
+            c["thread"], author=c["other"], body=f"Hei @{c['author'].handle}"
+        )
+    ),
 }
 
 

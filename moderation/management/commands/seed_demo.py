@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
+from forum.services import refresh_unit_topics
 from moderation import demo as moderation_demo
 
 # The demo writes some thirty posts within a second through forum.services; the posting
@@ -24,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with override_settings(**DEMO_LIMITS), transaction.atomic():
             logins = accounts_demo.seed() + moderation_demo.seed()
+            refresh_unit_topics()  # the home page's "your units' usual topics"
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(f"Every demo login has the password: {accounts_demo.DEMO_PASSWORD}")
         seen = set()
