@@ -51,7 +51,7 @@ class ThreadPanel:
     renders no include for it."""
 
     template: str
-    context: Callable[[Any, Any], dict]
+    context: Callable[[Any, Any], dict | None]
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,8 @@ def navigation_links(user) -> list[dict]:
 
 def thread_panels(user, thread) -> list[dict]:
     """[{template, context}] for the thread page, in registration order, without the panels
-    that have nothing to show (an include with nothing in it cost the largest thread's first
-    page about 2 % of its Python: F36 in bench/results/history.md)."""
+    that have nothing to show (an include that renders nothing still costs its template
+    work on every page: F36 in bench/results/history.md)."""
     panels = []
     for panel in _panels:
         context = panel.context(user, thread)

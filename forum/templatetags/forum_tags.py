@@ -47,15 +47,16 @@ def pk_url(name: str, pk: int) -> str:
 
 @register.simple_tag
 def replies_text(count: int) -> str:
-    """ "N replies", the message of {% blocktranslate count counter=... %}{{ counter }}
-    reply{% plural %}...: the block tag's context and per-value rendering cost more than the
-    thread page's other tags (F37 in bench/results/history.md)."""
+    """The "N replies" message, as {% blocktranslate count counter=... %}{{ counter }}
+    reply{% plural %}... renders it, without the block tag's context and per-value work:
+    the thread page's two counts cost more than its other tags (F37 in
+    bench/results/history.md)."""
     return ngettext("%(counter)s reply", "%(counter)s replies", count) % {"counter": count}
 
 
 @register.simple_tag
 def views_text(count: int) -> str:
-    """ "N views", as replies_text."""
+    """The "N views" message, as replies_text."""
     return ngettext("%(counter)s view", "%(counter)s views", count) % {"counter": count}
 
 
