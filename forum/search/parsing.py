@@ -1,8 +1,8 @@
 """What an employee types, turned into ``to_tsquery('norwegian', ...)`` text.
 
 Web-search semantics (like ``websearch_to_tsquery``): words are ANDed, ``"a quoted phrase"``
-matches in order, ``OR`` (or the bokmål ``ELLER``) between two items offers alternatives, ``-word`` or ``-"phrase"``
-excludes. Unlike ``websearch_to_tsquery`` a bare word also matches the words it begins
+matches in order, ``OR`` (or the bokmål ``ELLER``) between two items offers alternatives,
+``-word`` or ``-"phrase"`` excludes. Unlike ``websearch_to_tsquery`` a bare word also matches the words it begins
 (``'sykefravær':*`` finds *sykefraværsoppfølging*), because Snowball does not split
 Norwegian compounds.
 
