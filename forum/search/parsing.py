@@ -2,9 +2,9 @@
 
 Web-search semantics (like ``websearch_to_tsquery``): words are ANDed, ``"a quoted phrase"``
 matches in order, ``OR`` (or the bokmål ``ELLER``) between two items offers alternatives,
-``-word`` or ``-"phrase"`` excludes. Unlike ``websearch_to_tsquery`` a bare word also matches the words it begins
-(``'sykefravær':*`` finds *sykefraværsoppfølging*), because Snowball does not split
-Norwegian compounds.
+``-word`` or ``-"phrase"`` excludes. Unlike ``websearch_to_tsquery`` a bare word also
+matches the words it begins (``'sykefravær':*`` finds *sykefraværsoppfølging*), because
+Snowball does not split Norwegian compounds.
 
 Safety: every operand is reduced to letters and digits before it is quoted, and the
 operators are written here, so no input can produce a tsquery syntax error.
