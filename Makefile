@@ -34,8 +34,9 @@ dev: setup  ## the same with DEBUG on: Django's debug server, reloading on every
 	@($(OWNER_DB_ENV) DEBUG=1 $(PY) manage.py migrate --noinput)
 	@$(DB_ENV) export DEBUG=1; \
 	$(PY) manage.py seed_demo; \
-	echo "Serving on http://127.0.0.1:$(PORT) with DEBUG on  (Ctrl-C stops)"; \
-	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	echo "Serving on http://127.0.0.1:$(PORT) with the notification worker beside it (Ctrl-C stops both)"; \
+	$(PY) manage.py notify_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 $(SECRET_KEY_FILE):
 	@mkdir -p $(@D)

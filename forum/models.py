@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from erfaringsforum.fields import optional_reference
 from erfaringsforum.urlcache import pk_url, slug_url
 
 BODY_MAX_LENGTH = 32_000
@@ -22,42 +23,22 @@ class Topic(MPTTModel):
     constraint trigger.
     """
 
-    parent = TreeForeignKey(
-        "self",
-        verbose_name=_("parent topic"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
+    parent = optional_reference(
+        "self", _("parent topic"), related_name="children", field=TreeForeignKey
     )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("moderator"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="moderated_topics",
+    moderator = optional_reference(
+        settings.AUTH_USER_MODEL, _("moderator"), related_name="moderated_topics"
     )
-    deputy_moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("deputy moderator"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="deputy_topics",
+    deputy_moderator = optional_reference(
+        settings.AUTH_USER_MODEL, _("deputy moderator"), related_name="deputy_topics"
     )
-    back_office = models.ForeignKey(
-        "moderation.BackOffice",
-        verbose_name=_("back-office"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="topics",
+    back_office = optional_reference(
+        "moderation.BackOffice", _("back-office"), related_name="topics"
     )
     # Denormalised by the forum's write services, never by save().
     thread_count = models.PositiveIntegerField(_("threads"), default=0)
@@ -144,13 +125,8 @@ class Thread(models.Model):
     )
     pinned = models.BooleanField(_("pinned"), default=False)
     locked = models.BooleanField(_("locked"), default=False)
-    solution_post = models.ForeignKey(
-        "Post",
-        verbose_name=_("accepted answer"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
+    solution_post = optional_reference(
+        "Post", _("accepted answer"), related_name="+", on_delete=models.SET_NULL
     )
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
 
@@ -209,14 +185,7 @@ class Post(models.Model):
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     edit_count = models.PositiveIntegerField(_("edits"), default=0)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("hidden by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    hidden_by = optional_reference(settings.AUTH_USER_MODEL, _("hidden by"), related_name="+")
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     # A client-generated key per form; a resubmitted form finds the post it already made.
     submission_key = models.UUIDField(

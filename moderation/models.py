@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erfaringsforum.fields import optional_reference
+
 
 class BackOffice(models.Model):
     """A named group of subject experts behind one or more topics' moderators."""
@@ -139,14 +141,7 @@ class Report(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resolved by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    resolved_by = optional_reference(settings.AUTH_USER_MODEL, _("resolved by"), related_name="+")
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolution_note = models.TextField(_("resolution"), blank=True)
 
@@ -318,22 +313,3 @@ class Escalation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.RECEIVED, self.Status.IN_PROGRESS)
-
-
-class Notification(models.Model):
-    """Something the product tells an employee (a moderator hid, edited or moved their post)."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    message = models.CharField(max_length=500)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
-
-    def __str__(self) -> str:
-        return self.message

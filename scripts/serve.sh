@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The processes of `make run`, started together and stopped together: Ctrl-C (or any one of
-# them ending) stops them all. One line per process in PROCESSES, "name: command"; a
-# process added later (the task worker, say) is one more line. The environment is the
+# them ending) stops them all. One line per process in PROCESSES, "name: command": the web
+# server and the notification worker (issue 15); another process is one more line. The environment is the
 # caller's: `make run` exports DATABASE_URL, SECRET_KEY and the rest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 PROCESSES=(
   "web: .venv/bin/gunicorn -c gunicorn.conf.py"
+  "worker: .venv/bin/python manage.py notify_worker"
 )
 
 pids=()

@@ -29,7 +29,7 @@ def free_port() -> int:
 
 def get(url: str) -> tuple[int, dict, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310  (http://127.0.0.1)
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310  (http://127.0.0.1)
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()

@@ -6,8 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum.models import Post
+from forum.notifications import services as notification_services
+from moderation import notices
 from moderation.models import AuditEntry, Report
 from moderation.services.audit import record_post_audit, require_reason
 from moderation.services.locking import lock_thread
@@ -32,6 +35,11 @@ def report_post(post: Post, *, reporter: Employee, reason: str) -> Report:
             report.save()
     except IntegrityError:  # a double submit won the race
         return existing.get()
+    thread = post.thread
+    notification_services.notify_staff(
+        thread.topic, notices.REPORT_NEW, actor=reporter, thread=thread, post=post,
+        moderators_only=True,
+    )  # fmt: skip
     return report
 
 
@@ -51,11 +59,13 @@ def dismiss_report(report: Report, *, by: Employee, reason: str = "") -> Report:
     )
     if report.status != Report.Status.OPEN:
         raise ValidationError(_("This report has already been handled."))
-    report.status = Report.Status.DISMISSED
-    report.resolved_by = by
-    report.resolved_at = timezone.now()
-    report.resolution_note = reason
-    report.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    save_fields(
+        report,
+        status=Report.Status.DISMISSED,
+        resolved_by=by,
+        resolved_at=timezone.now(),
+        resolution_note=reason,
+    )
     post = report.post
     record_post_audit(
         post,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum.models import Topic
 from moderation.models import AuditEntry, BackOffice, BackOfficeMembership
@@ -137,10 +138,9 @@ def staff_topic(
         "deputy_moderator": topic.deputy_moderator_id,
         "back_office": topic.back_office_id,
     }
-    topic.moderator = moderator
-    topic.deputy_moderator = deputy_moderator
-    topic.back_office = back_office
-    topic.save(update_fields=["moderator", "deputy_moderator", "back_office"])
+    save_fields(
+        topic, moderator=moderator, deputy_moderator=deputy_moderator, back_office=back_office
+    )
     check_staffing_now()
     after = {
         "moderator": topic.moderator_id,

@@ -2,13 +2,15 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from erfaringsforum.pagination import page_number
-from moderation import forms, permissions, services
+from moderation import forms, permissions
 from moderation import querysets as q
 from moderation.models import AuditEntry
-from moderation.views.base import GET_POST, crumbs, overview_crumbs, query_without_page
+from moderation.views.base import crumbs, query_without_page
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -50,19 +52,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": number,
             "has_next": has_next,
             "query": query_without_page(request).urlencode(),
-            "crumbs": crumbs(request, _("Audit log"), parents=overview_crumbs(request.user)),
+            # The log is for moderators and admins: its way back is the queue.
+            "crumbs": crumbs(
+                request,
+                _("Audit log"),
+                parents=[(_("Moderation queue"), reverse("moderation:queue"))],
+            ),
         },
     )
 
 
-@GET_POST
+@require_safe
 def notifications(request: HttpRequest) -> HttpResponse:
-    """The employee's notifications; POST marks them all read."""
-    if request.method == "POST":
-        services.mark_notifications_read(request.user)
-        return redirect("moderation:notifications")
-    return render(
-        request,
-        "moderation/notifications.html",
-        {"items": q.notifications_for(request.user), "crumbs": crumbs(request, _("Notifications"))},
-    )
+    """The notifications moved to the forum's list (forum.notifications); old links go on."""
+    return redirect("notifications:list", permanent=True)

@@ -91,3 +91,15 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe found on {page.url}: {violations}"
+
+
+def assert_clean(page) -> None:
+    """axe finds nothing on the page and no script has failed on it."""
+    assert_accessible(page)
+    assert page.js_errors == []
+
+
+def follow(page, target) -> None:
+    """Click `target` (a link or a submit button) and wait for the page it leads to."""
+    target.click()
+    page.wait_for_load_state()
