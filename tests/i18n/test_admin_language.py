@@ -117,3 +117,12 @@ def test_no_admin_page_shows_an_english_model_or_field_label(admin_pages, admin_
         if leftovers:
             found[url] = sorted(leftovers)
     assert found == {}
+
+
+def test_the_admins_javascript_strings_are_bokmal_too(admin_user):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    client.force_login(admin_user)
+    catalogue = client.get(reverse("admin:jsi18n")).content.decode()
+    for text in ("Velg alle %s", "Fjern alle %s", "klikk for ", "mandag"):  # JSON: ASCII only
+        assert text in catalogue, text
