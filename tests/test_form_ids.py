@@ -1,6 +1,7 @@
 """Every form page, as served and after a refused submit: each aria-describedby,
 aria-labelledby and label[for] names an id on the page, no id repeats, no two labels name
-the same control, every visible control has a name, and the error summary links to fields.
+the same control, every visible control has a name, the error summary links to fields, and
+no select offers Django's "---------".
 
 The fast in-process check of issue 14; tests/browser crawls the same in Chromium.
 """
@@ -112,6 +113,7 @@ def assert_ids_resolve(response, status: int = 200) -> str:
     assert response.status_code == status, response.content[:500]
     html = response.content.decode()
     assert id_problems(html) == [], response.request["PATH_INFO"]
+    assert "---------" not in html, "Django's empty choice label instead of words"
     return html
 
 
@@ -183,7 +185,6 @@ def test_moderation_form_pages_as_served_and_refused(moderator_a, staged):
     assert 'for="dismiss-' in html and 'name="reason" maxlength="2000" placeholder' not in html
     html = assert_ids_resolve(client.get(reverse("moderation:thread-tools", args=[thread.pk])))
     assert 'id="id_state_reason"' in html and 'id="id_move_reason"' in html
-    assert "---------" not in html
     for name, target, data in [
         ("moderation:hide-post", post, {"reason": ""}),
         ("moderation:unhide-post", hidden, None),
@@ -194,7 +195,7 @@ def test_moderation_form_pages_as_served_and_refused(moderator_a, staged):
         ("moderation:consultation", thread, {"body": ""}),
     ]:
         url = reverse(name, args=[target.pk])
-        assert "---------" not in assert_ids_resolve(client.get(url))
+        assert_ids_resolve(client.get(url))
         if data is not None:
             html = assert_ids_resolve(client.post(url, data), 400)
             assert "data-error-summary" in html
@@ -231,3 +232,20 @@ def test_no_shortcut_where_the_viewer_may_not_reply(employee, staged, moderator_
     moderation_services.lock_thread(thread, by=moderator_a)
     page = client_for(employee).get(thread.get_absolute_url() + "?page=last").content.decode()
     assert "#id_body" not in page
+
+
+def test_notification_form_pages_as_served_and_refused(employee, staged):
+    client = client_for(employee)
+    thread = staged["thread"]
+    assert_ids_resolve(client.get(reverse("notifications:list")))
+    assert_ids_resolve(client.get(reverse("notifications:watches")))
+    for url in (
+        reverse("notifications:watch-thread", args=[thread.pk]),
+        reverse("notifications:watch-topic", args=[thread.topic.slug]),
+    ):
+        assert_ids_resolve(client.get(url))
+        assert "data-error-summary" in assert_ids_resolve(client.post(url, {"level": "x"}), 400)
+    settings_url = reverse("notifications:settings")
+    assert_ids_resolve(client.get(settings_url))
+    refused = client.post(settings_url, {"language": "xx", "mail_addressed": "x"})
+    assert "data-error-summary" in assert_ids_resolve(refused, 400)

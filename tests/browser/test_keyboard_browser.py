@@ -164,30 +164,36 @@ def test_start_a_question_with_the_keyboard(page, topic_a, employee):
     assert_clean(page)
 
 
-def test_report_a_post_with_the_keyboard(page, thread_a, post_a, author):
-    login(page, author)
+def _reported(post: Post) -> bool:
+    return Report.objects.get(post=post).reason == "Svaret gir feil frist."
+
+
+def _hidden(post: Post) -> bool:
+    post.refresh_from_db()
+    return post.hidden_at is not None
+
+
+# An action on a post whose form needs a reason: (who acts, the action's URL segment, the
+# reason typed after the empty form is refused, what then holds).
+POST_ACTIONS_WITH_A_REASON = {
+    "report-as-its-reader": ("author", "rapporter", "Svaret gir feil frist.", _reported),
+    "hide-as-moderator": ("moderator_a", "skjul", "Personopplysninger", _hidden),
+}
+
+
+@pytest.mark.parametrize("action", POST_ACTIONS_WITH_A_REASON)
+def test_a_post_action_that_needs_a_reason_works_with_the_keyboard(
+    page, thread_a, post_a, action, request
+):
+    who, segment, reason, done = POST_ACTIONS_WITH_A_REASON[action]
+    login(page, request.getfixturevalue(who))
     page.goto(thread_a.get_absolute_url() + "?page=1")
-    activate(page, f"#p{post_a.position} a[href$='/innlegg/{post_a.pk}/rapporter/']")
+    activate(page, f"#p{post_a.position} a[href$='/innlegg/{post_a.pk}/{segment}/']")
     activate(page, SEND)  # no reason: refused
-    correct_refused_field(page, "id_reason", "Svaret gir feil frist.")
+    correct_refused_field(page, "id_reason", reason)
     activate(page, SEND)
 
-    assert Report.objects.get(post=post_a).reason == "Svaret gir feil frist."
-    assert_focus(page, f"article#p{post_a.position}")
-    assert_announced(page)
-    assert_clean(page)
-
-
-def test_hide_a_post_as_moderator_with_the_keyboard(page, thread_a, post_a, moderator_a):
-    login(page, moderator_a)
-    page.goto(thread_a.get_absolute_url() + "?page=1")
-    activate(page, f"#p{post_a.position} a[href$='/innlegg/{post_a.pk}/skjul/']")
-    activate(page, SEND)  # the reason is required
-    correct_refused_field(page, "id_reason", "Personopplysninger")
-    activate(page, SEND)
-
-    post_a.refresh_from_db()
-    assert post_a.hidden_at is not None
+    assert done(post_a)
     assert_focus(page, f"article#p{post_a.position}")
     assert_announced(page)
     assert_clean(page)
