@@ -1,5 +1,6 @@
-# Erfaringsforum: `make run` sets up and serves with demo data; `make test` sets up and runs
-# every check. Both install what they need themselves.
+# Erfaringsforum: `make run` sets up and serves the product with demo data as its users see it
+# (DEBUG off, gunicorn, whitenoise); `make dev` serves the same with Django's debug server;
+# `make test` sets up and runs every check. All install what they need themselves.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 PYTHON ?= python3.11
@@ -13,15 +14,34 @@ TEST_WORKERS ?= 2
 DB_ENV = export DATABASE_URL="$$($(PY) scripts/ensure_db.py)";
 OWNER_DB_ENV = export DATABASE_URL="$$($(PY) scripts/ensure_db.py --owner)";
 
-.PHONY: run test setup venv db browser messages lint check serve bench clean
+.PHONY: run dev test setup venv db browser messages lint check serve bench clean
 
-run: setup  ## set up, load demo data and serve on http://127.0.0.1:$(PORT)
+# `make run`: production settings on the loopback. DEBUG off (the product's own error pages),
+# a secret key generated once into var/secret_key (ignored by git), static files collected
+# and served by whitenoise, plain http on 127.0.0.1 (so no Secure flag on the cookies).
+SECRET_KEY_FILE := var/secret_key
+RUN_ENV = unset DEBUG; export SECRET_KEY="$$(cat $(SECRET_KEY_FILE))" SECURE_COOKIES=0 PORT=$(PORT);
+
+run: setup $(SECRET_KEY_FILE)  ## set up, load demo data and serve on http://127.0.0.1:$(PORT)
+	@($(OWNER_DB_ENV) DEBUG=1 $(PY) manage.py migrate --noinput)
+	@$(DB_ENV) $(RUN_ENV) \
+	$(PY) manage.py seed_demo; \
+	$(PY) manage.py collectstatic --noinput -v 0; \
+	echo "Serving on http://127.0.0.1:$(PORT)  (DEBUG off; Ctrl-C stops; make dev for the debug server)"; \
+	exec scripts/serve.sh
+
+dev: setup  ## the same with DEBUG on: Django's debug server, reloading on every change
 	@($(OWNER_DB_ENV) DEBUG=1 $(PY) manage.py migrate --noinput)
 	@$(DB_ENV) export DEBUG=1; \
 	$(PY) manage.py seed_demo; \
 	echo "Serving on http://127.0.0.1:$(PORT) with the notification worker beside it (Ctrl-C stops both)"; \
 	$(PY) manage.py notify_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+$(SECRET_KEY_FILE):
+	@mkdir -p $(@D)
+	@(umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@)
+	@echo "Generated a secret key in $@ (kept for the next runs; not in git)."
 
 test: setup browser  ## set up, then lint, migration check and the whole test suite
 	$(VENV)/bin/ruff check .

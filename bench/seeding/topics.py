@@ -100,9 +100,9 @@ TOPIC_TREE: list[tuple[str, list[str]]] = [
     (
         "Innovasjon",
         [
-            "Idéer og innovasjon",
+            "Ideer og innovasjon",
             "Digitalisering og automatisering",
-            "Idéer til nye hjelpemidler",
+            "Ideer til nye hjelpemidler",
             "Selvbetjening på nav.no",
             "Robotisering",
         ],

@@ -1,10 +1,10 @@
 """What an employee types, turned into ``to_tsquery('norwegian', ...)`` text.
 
 Web-search semantics (like ``websearch_to_tsquery``): words are ANDed, ``"a quoted phrase"``
-matches in order, ``OR`` between two items offers alternatives, ``-word`` or ``-"phrase"``
-excludes. Unlike ``websearch_to_tsquery`` a bare word also matches the words it begins
-(``'sykefravær':*`` finds *sykefraværsoppfølging*), because Snowball does not split
-Norwegian compounds.
+matches in order, ``OR`` (or the bokmål ``ELLER``) between two items offers alternatives,
+``-word`` or ``-"phrase"`` excludes. Unlike ``websearch_to_tsquery`` a bare word also
+matches the words it begins (``'sykefravær':*`` finds *sykefraværsoppfølging*), because
+Snowball does not split Norwegian compounds.
 
 Safety: every operand is reduced to letters and digits before it is quoted, and the
 operators are written here, so no input can produce a tsquery syntax error.
@@ -19,6 +19,9 @@ MAX_WORD_LENGTH = 100
 # Prefix matching on very short words ('e':*) would match most of the index.
 PREFIX_MIN_LENGTH = 4
 
+# The alternatives operator, in any case: English OR and bokmål ELLER (both are stop words to
+# the Norwegian index, so no one searches for them as words).
+OR_WORDS = frozenset({"or", "eller"})
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[^\W_]+")
 
@@ -76,7 +79,7 @@ def parse_query(raw: str | None) -> ParsedQuery:
         if len(positives) + len(negatives) >= MAX_ITEMS:
             break
         minus, quoted, bare = match.group(1), match.group(2), match.group(3)
-        if bare is not None and bare.lower() == "or":
+        if bare is not None and bare.lower() in OR_WORDS:
             pending_or = bool(positives)
             continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:

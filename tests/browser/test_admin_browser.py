@@ -63,6 +63,9 @@ def test_no_admin_page_reports_a_csp_violation(
     assert reported == {}
     assert page.js_errors == []
     assert page.locator("html").get_attribute("lang") == "nb"
+    # The topic list fits 1,280 px beside its filters.
+    page.goto("/admin/forum/topic/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
 def test_the_admin_staffs_a_draft_by_typing_names_and_publishes_it_on_its_page(

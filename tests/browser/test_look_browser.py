@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from forum import services as forum_services
 from moderation import services
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, login, new_context
 from tests.moderation.conftest import *  # noqa: F403  (the moderation fixtures)
 
 PHONE = {"width": 375, "height": 740}
@@ -27,10 +27,9 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(viewport: dict, *, javascript: bool = True):
-        context = browser.new_context(
-            base_url=live_server.url, locale="en-GB", viewport=viewport,
-            java_script_enabled=javascript,
-        )  # fmt: skip
+        context = new_context(
+            browser, live_server, viewport=viewport, java_script_enabled=javascript
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)

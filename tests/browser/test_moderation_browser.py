@@ -111,7 +111,8 @@ def test_report_hide_escalate_answer(
     login(writer, employee)
     writer.locator("header .user-menu > summary").click()
     click(writer, writer.locator("header").get_by_role("link", name="Notifications"))
-    assert writer.locator("#main").get_by_text("A moderator hid your post").is_visible()
+    hidden_note = writer.locator("#main").get_by_role("link", name="A moderator hid your post")
+    assert hidden_note.is_visible()
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"hide_post", "escalate_thread", "escalation_status", "answer_escalation"} <= actions

@@ -16,11 +16,10 @@ from django.utils import translation
 from erfaringsforum import admin_strings
 from tests.moderation.conftest import *  # noqa: F403  (the moderation fixtures)
 
+# The notifications app (forum/notifications, issue 15) is its engineer's: not yet checked here.
 OUR_APPS = ("accounts", "forum", "moderation")
 # Words that are the same in both languages.
 SAME_IN_BOTH = {"ID", "moderator", "status"}
-# Issue 15 rebuilds notifications (another engineer's model): named there.
-NOT_YET = {"notification"}
 
 
 def names_of(model) -> list[tuple[str, object]]:
@@ -42,9 +41,7 @@ def source(text) -> str:
 
 def our_models():
     for label in OUR_APPS:
-        for model in apps.get_app_config(label).get_models():
-            if model._meta.model_name not in NOT_YET:
-                yield model
+        yield from apps.get_app_config(label).get_models()
 
 
 def test_every_model_and_field_has_a_bokmal_name():
@@ -120,3 +117,12 @@ def test_no_admin_page_shows_an_english_model_or_field_label(admin_pages, admin_
         if leftovers:
             found[url] = sorted(leftovers)
     assert found == {}
+
+
+def test_the_admins_javascript_strings_are_bokmal_too(admin_user):
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    client.force_login(admin_user)
+    catalogue = client.get(reverse("admin:jsi18n")).content.decode()
+    for text in ("Velg alle %s", "Fjern alle %s", "klikk for ", "mandag"):  # JSON: ASCII only
+        assert text in catalogue, text

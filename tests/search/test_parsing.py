@@ -22,6 +22,13 @@ def test_or_binds_the_items_on_either_side():
     )
 
 
+def test_the_bokmal_eller_offers_alternatives_as_or_does():
+    expected = "('hjelpemiddel':* | 'tolk':*) & 'barn':*"
+    for query in ("hjelpemiddel ELLER tolk barn", "hjelpemiddel eller tolk barn"):
+        assert parse_query(query).tsquery == expected, query
+    assert parse_query("dagpenger ELLER").tsquery == "'dagpenger':*"  # nothing to offer
+
+
 def test_punctuation_never_reaches_the_tsquery():
     parsed = parse_query("&|!:*()'\"\\ sykefravær's <-> x:*")
     assert parsed.tsquery == "('sykefravær':* & 's') & 'x'"

@@ -121,3 +121,16 @@ def test_a_search_that_runs_too_long_says_so(employee_client, threads, monkeypat
     assert similar.status_code == 200 and similar.content.strip() == b""
     monkeypatch.undo()  # the connection is still usable afterwards
     assert employee_client.get("/sok/", {"q": "frisører"}).context["results"].total == 1
+
+
+def test_eller_finds_either_word_and_the_tips_name_both_operators(
+    employee_client, topic, make_thread
+):
+    make_thread(topic, "Tolk til møtet med brukeren", "Hvordan bestiller dere tolk?")
+    make_thread(topic, "Hjelpemiddel til hjemmekontor", "Hvem betaler?")
+    make_thread(topic, "Dagpenger under permittering", "Et annet spørsmål.")
+    response = employee_client.get("/sok/", {"q": "tolk ELLER hjelpemiddel"})
+    html = response.content.decode()
+    assert "til møtet med brukeren" in html and "til hjemmekontor" in html
+    assert "Dagpenger under permittering" not in html
+    assert "ELLER" in html and " OR " in html  # the tips document both
