@@ -67,7 +67,7 @@ class ThreadForm(SubmissionKeyMixin):
         label=_("Kind"),
         choices=Thread.Kind.choices,
         initial=Thread.Kind.DISCUSSION,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "ds-input"}),
         help_text=_("A question can be marked as solved by the one who asked it."),
     )
     body = body_field()

@@ -31,7 +31,7 @@ def navigation_links(user) -> list[dict]:
         )  # fmt: skip
     links.append(
         {"url": fixed_url("moderation:notifications"), "label": _("Notifications"),
-         "count": counts["unread"]}
+         "count": counts["unread"], "key": "notifications"}
     )  # fmt: skip
     return links
 

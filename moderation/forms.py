@@ -69,6 +69,7 @@ class MoveThreadForm(forms.Form):
     to_topic = forms.ModelChoiceField(
         label=_("Move to topic"),
         queryset=None,
+        empty_label=_("Choose a topic"),
         widget=forms.Select(attrs={"class": "ds-input"}),
     )
     reason = _reason()
@@ -142,12 +143,15 @@ class NoteForm(forms.Form):
 
 class EscalationForm(forms.Form):
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=None, widget=forms.Select(attrs={"class": "ds-input"})
+        label=_("Department"),
+        queryset=None,
+        empty_label=_("Choose a department"),
+        widget=forms.Select(attrs={"class": "ds-input"}),
     )
     category = forms.ChoiceField(
         label=_("Category"),
         choices=Escalation.Category.choices,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "ds-input"}),
     )
     summary = _text(
         _("Summary for the department"),

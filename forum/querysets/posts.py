@@ -4,14 +4,7 @@ import functools
 
 from django.db.models import QuerySet
 
-from accounts.querysets import (
-    build,
-    person_columns,
-    person_from_row,
-    person_joins,
-    select_columns,
-    split_row,
-)
+from accounts import querysets as row_sql
 from erfaringsforum.db import prepared_cursor
 from forum import extensions
 from forum.models import Post, PostRevision, Thread
@@ -43,15 +36,15 @@ def revisions_of(post: Post) -> QuerySet[PostRevision]:
 
 @functools.cache
 def _posts_page_sql() -> tuple[str, list[list[str]]]:
-    post_fields, post_select = select_columns(Post, "p", POST_FIELDS)
-    author_groups, author_select = person_columns("a")
+    post_fields, post_select = row_sql.select_columns(Post, "p", POST_FIELDS)
+    author_groups, author_select = row_sql.person_columns("a")
     contributions = extensions.columns(extensions.POST)
     extra = "".join(f", {c.select}" for c in contributions)
     joins = " ".join(c.join for c in contributions)
     sql = f"""
         SELECT {post_select}, {author_select} {extra}
           FROM {Post._meta.db_table} p
-          {person_joins("a", "p.author_id")}
+          {row_sql.person_joins("a", "p.author_id")}
           {joins}
          WHERE p.thread_id = %s AND p.position >= %s AND p.position <= %s
          ORDER BY p.position
@@ -80,8 +73,8 @@ class PostPage(list):
             groups, seen = self._groups, {}
             contributions = extensions.columns(extensions.POST)
             for post, row in zip(self, self.rows, strict=True):
-                slices, rest = split_row(row, groups)
-                post.author = person_from_row(groups[1:4], slices[1:4], seen)
+                slices, rest = row_sql.split_row(row, groups)
+                post.author = row_sql.person_from_row(groups[1:4], slices[1:4], seen)
                 for contribution in contributions:
                     contribution.keep(post, rest[: contribution.width])
                     rest = rest[contribution.width :]
@@ -101,7 +94,7 @@ def posts_on_page(thread: Thread, first: int, last: int, *, people: bool = True)
     width = len(groups[0])
     posts = []
     for row in rows:
-        post = build(Post, groups[0], row[:width])
+        post = row_sql.build(Post, groups[0], row[:width])
         post.thread = thread
         post.row = row  # everything the post's cached header shows (forum_tags.post_header)
         posts.append(post)

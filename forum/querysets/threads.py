@@ -3,6 +3,8 @@
 import functools
 from collections.abc import Sequence
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from accounts.models import Employee
 from accounts.querysets import (
     build,
@@ -253,3 +255,16 @@ def thread_for_writing(pk: int, *, lock: bool = False) -> Thread | None:
 def post_by_submission_key(key) -> Post | None:
     """The post a form with this submission key already made (with its thread), or None."""
     return _one_with_related(Post, "thread", "submission_key", key)
+
+
+def latest_threads_in(topics: QuerySet[Topic], *, limit: int) -> list[Thread]:
+    """The `limit` threads with the newest activity in `topics` (a parent topic's page lists
+    its subtopics' latest threads), each with its topic and `opening_hidden` (for
+    forum.permissions.shown_title). One query."""
+    hidden_opening = Post.objects.filter(thread=OuterRef("pk"), position=1, hidden_at__isnull=False)
+    return list(
+        Thread.objects.filter(topic__in=topics)
+        .select_related("topic")
+        .annotate(opening_hidden=Exists(hidden_opening))
+        .order_by("-last_activity_at", "-id")[:limit]
+    )

@@ -15,10 +15,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from erfaringsforum.forms import add_service_error
 from erfaringsforum.urlcache import fixed_url, pk_url
-from forum import services
+from forum import querysets, services
 from forum.markdown import render_markdown
-from forum.models import Topic
+from forum.models import Post, Thread, Topic
 
 KEPT_FIELDS = ("title", "body", "reason")
 
@@ -85,14 +86,6 @@ def write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-def _add_service_error(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _preview(request: HttpRequest, form: Form) -> str | None:
     """The rendered body when the person pressed Preview and the form is valid."""
     if "preview" in request.POST and form.is_valid():
@@ -100,27 +93,39 @@ def _preview(request: HttpRequest, form: Form) -> str | None:
     return None
 
 
-def submit_post_form(
-    request: HttpRequest, form: Form, perform: Callable[[dict], HttpResponse]
-) -> tuple[HttpResponse | None, int, str | None]:
-    """The POST of a post form: (response, status, preview).
-
-    Preview renders the body; otherwise a valid form runs `perform(cleaned_data)`, whose
-    response (a redirect) is returned. A refusal of the service goes onto the form with
-    status 429 for a rate limit and 400 otherwise, so the page comes back with the text.
-    """
-    status, preview = 200, _preview(request, form)
-    if preview is None and form.is_valid():
-        try:
-            return perform(form.cleaned_data), status, None
-        except services.RateLimited as exc:
-            form.add_error(None, exc)
-            status = 429
-        except ValidationError as exc:
-            _add_service_error(form, exc)
-    if form.errors and status == 200:
-        status = 400
-    return None, status, preview
+def post_form_page(
+    request: HttpRequest,
+    form_class: type[Form],
+    *,
+    perform: Callable[[dict], HttpResponse],
+    initial: Callable[[], dict],
+    template: str,
+    context: Callable[[], dict],
+    form_kwargs: dict | None = None,
+) -> HttpResponse:
+    """The page of a post form (reply, new thread, edit): a GET shows the form with
+    `initial()`; a POST with Preview renders the body; otherwise a valid form runs
+    `perform(cleaned_data)`, whose response (a redirect) is returned. A refusal of the
+    service goes onto the form with status 429 for a rate limit and 400 otherwise, so the
+    page comes back with the text. `context()` is read only when the page is shown."""
+    status, preview = 200, None
+    if request.method != "POST":
+        form = form_class(initial=initial(), **(form_kwargs or {}))
+    else:
+        form = form_class(request.POST, **(form_kwargs or {}))
+        preview = _preview(request, form)
+        if preview is None and form.is_valid():
+            try:
+                return perform(form.cleaned_data)
+            except services.RateLimited as exc:
+                form.add_error(None, exc)
+                status = 429
+            except ValidationError as exc:
+                add_service_error(form, exc)
+        if form.errors and status == 200:
+            status = 400
+    context = {**context(), "form": form, "preview": preview}
+    return render(request, template, context, status=status)
 
 
 def crumbs_for(topic: Topic, ancestors: list[Topic]) -> list[tuple[str, str]]:
@@ -128,3 +133,21 @@ def crumbs_for(topic: Topic, ancestors: list[Topic]) -> list[tuple[str, str]]:
     crumbs += [(t.name, t.get_absolute_url()) for t in ancestors]
     crumbs.append((topic.name, topic.get_absolute_url()))
     return crumbs
+
+
+def thread_crumbs(thread: Thread) -> list[tuple[str, str]]:
+    """The breadcrumbs of a page under a thread: the topics down to the thread."""
+    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
+    crumbs.append((thread.title, thread.get_absolute_url()))
+    return crumbs
+
+
+def post_page_context(post: Post) -> dict:
+    """What a page about one post (edit, delete, history) shows around it."""
+    thread = post.thread
+    return {
+        "post": post,
+        "thread": thread,
+        "crumbs": thread_crumbs(thread),
+        "post_url": post_url(thread.pk, post.position),
+    }

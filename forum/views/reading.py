@@ -14,7 +14,10 @@ from forum import extensions, permissions, querysets, services
 from forum.forms import ReplyForm
 from forum.markdown import render_markdown
 from forum.models import Post, ThreadRead
-from forum.views.helpers import crumbs_for, page_of, post_url, posts_per_page
+from forum.views.helpers import crumbs_for, page_of, post_page_context, post_url, posts_per_page
+
+# A parent topic's page lists this many of its subtopics' newest-active threads.
+LATEST_IN_SUBTOPICS = 10
 
 # Reading --------------------------------------------------------------------------------
 
@@ -42,11 +45,16 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("There is no such page."))
     offset = (page - 1) * per_page
     threads = querysets.threads_for_topic_page(topic, request.user, offset=offset, limit=per_page)
-    children = []
+    children, latest = [], []
     if not topic.is_leaf_node():  # the tree fields say so: no query for a leaf topic
         children = list(
             permissions.topics_visible_to(request.user, querysets.topic_children(topic))
         )
+        below = permissions.topics_visible_to(request.user, topic.get_descendants())
+        latest = [
+            {"thread": thread, "title": permissions.shown_title(request.user, thread)}
+            for thread in querysets.latest_threads_in(below, limit=LATEST_IN_SUBTOPICS)
+        ]
     ancestors = list(querysets.topic_ancestors(topic))
     return render(
         request,
@@ -55,6 +63,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "topic": topic,
             "threads": threads,
             "children": children,
+            "latest": latest,
             "crumbs": crumbs_for(topic, ancestors),
             "page": page,
             "num_pages": num_pages,
@@ -140,18 +149,12 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
     revisions = list(querysets.revisions_of(post))
     for revision in revisions:
         revision.body_html = render_markdown(revision.body_md)
-    thread = post.thread
-    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
-    crumbs.append((thread.title, thread.get_absolute_url()))
     return render(
         request,
         "forum/post_history.html",
         {
-            "post": post,
-            "thread": thread,
+            **post_page_context(post),
             "revisions": revisions,
-            "crumbs": crumbs,
-            "post_url": post_url(thread.pk, post.position),
             "can_see_body": permissions.can_see_post_body(request.user, post),
         },
     )

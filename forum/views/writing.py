@@ -1,5 +1,6 @@
 """The forum's writing pages: reply, new thread, edit, delete, restore, mark the answer."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +10,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from forum import extensions, permissions, querysets, services
 from forum.forms import EditPostForm, ReplyForm, ThreadForm
 from forum.models import Post, Thread
-from forum.views.helpers import crumbs_for, post_url, submit_post_form, write_view
+from forum.querysets import topic_ancestors
+from forum.views.helpers import (
+    crumbs_for,
+    post_form_page,
+    post_page_context,
+    post_url,
+    thread_crumbs,
+    write_view,
+)
 from forum.views.reading import post_or_404
 
 # Writing --------------------------------------------------------------------------------
@@ -39,29 +48,22 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
     if thread is None:
         raise Http404(_("There is no such thread."))
     permissions.check_post_reply(request.user, thread)
-    status, preview = 200, None
-    if request.method == "POST":
-        form = ReplyForm(request.POST)
 
-        def reply(data: dict) -> HttpResponse:
-            post = services.post_reply(
-                thread, author=request.user, body=data["body"],
-                submission_key=data["submission_key"],
-            )  # fmt: skip
-            return HttpResponseRedirect(post_url(thread.pk, post.position))
+    def reply(data: dict) -> HttpResponse:
+        post = services.post_reply(
+            thread, author=request.user, body=data["body"], submission_key=data["submission_key"]
+        )
+        # Read out on the thread page, where focus lands on the new post (static/js/app.js).
+        messages.success(request, _("Your reply is published."))
+        return HttpResponseRedirect(post_url(thread.pk, post.position))
 
-        response, status, preview = submit_post_form(request, form, reply)
-        if response is not None:
-            return response
-    else:
-        form = ReplyForm(initial={"body": _quote(request, thread)})
-    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
-    crumbs.append((thread.title, thread.get_absolute_url()))
-    return render(
+    return post_form_page(
         request,
-        "forum/reply_form.html",
-        {"thread": thread, "form": form, "preview": preview, "crumbs": crumbs},
-        status=status,
+        ReplyForm,
+        perform=reply,
+        initial=lambda: {"body": _quote(request, thread)},
+        template="forum/reply_form.html",
+        context=lambda: {"thread": thread, "crumbs": thread_crumbs(thread)},
     )
 
 
@@ -72,28 +74,19 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     if topic is None:
         raise Http404(_("There is no such topic."))
     permissions.check_start_thread(request.user, topic)
-    status, preview = 200, None
-    if request.method == "POST":
-        form = ThreadForm(request.POST)
 
-        def start(data: dict) -> HttpResponse:
-            thread = services.start_thread(
-                topic, author=request.user, title=data["title"], body=data["body"],
-                kind=data["kind"], submission_key=data["submission_key"],
-            )  # fmt: skip
-            return redirect(thread)
+    def start(data: dict) -> HttpResponse:
+        thread = services.start_thread(topic, author=request.user, **data)
+        messages.success(request, _("Your thread is published."))
+        return redirect(thread)
 
-        response, status, preview = submit_post_form(request, form, start)
-        if response is not None:
-            return response
-    else:
-        form = ThreadForm()
-    crumbs = crumbs_for(topic, list(querysets.topic_ancestors(topic)))
-    return render(
+    return post_form_page(
         request,
-        "forum/thread_form.html",
-        {"topic": topic, "form": form, "preview": preview, "crumbs": crumbs},
-        status=status,
+        ThreadForm,
+        perform=start,
+        initial=dict,
+        template="forum/thread_form.html",
+        context=lambda: {"topic": topic, "crumbs": crumbs_for(topic, list(topic_ancestors(topic)))},
     )
 
 
@@ -102,43 +95,25 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = post_or_404(pk)
     permissions.check_edit_post(request.user, post)
-    thread = post.thread
-    with_title = post.position == 1
-    status, preview = 200, None
-    if request.method == "POST":
-        form = EditPostForm(request.POST, with_title=with_title)
 
-        def edit(data: dict) -> HttpResponse:
-            # A moderator editing someone else's post goes through the registered handler
-            # (moderation audits the edit and tells the author); authors edit here.
-            changes = {"body": data["body"], "title": data.get("title"), "reason": data["reason"]}
-            if post.author_id == request.user.pk or (
-                extensions.moderator_edit(post, by=request.user, **changes) is None
-            ):
-                services.edit_post(post, editor=request.user, **changes)
-            return HttpResponseRedirect(post_url(thread.pk, post.position))
+    def edit(data: dict) -> HttpResponse:
+        # A moderator editing someone else's post goes through the registered handler
+        # (moderation audits the edit and tells the author); authors edit here.
+        changes = {"body": data["body"], "title": data.get("title"), "reason": data["reason"]}
+        if post.author_id == request.user.pk or (
+            extensions.moderator_edit(post, by=request.user, **changes) is None
+        ):
+            services.edit_post(post, editor=request.user, **changes)
+        return HttpResponseRedirect(post_url(post.thread_id, post.position))
 
-        response, status, preview = submit_post_form(request, form, edit)
-        if response is not None:
-            return response
-    else:
-        form = EditPostForm(
-            initial={"body": post.body_md, "title": thread.title}, with_title=with_title
-        )
-    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
-    crumbs.append((thread.title, thread.get_absolute_url()))
-    return render(
+    return post_form_page(
         request,
-        "forum/post_edit.html",
-        {
-            "post": post,
-            "thread": thread,
-            "form": form,
-            "preview": preview,
-            "crumbs": crumbs,
-            "post_url": post_url(thread.pk, post.position),
-        },
-        status=status,
+        EditPostForm,
+        perform=edit,
+        initial=lambda: {"body": post.body_md, "title": post.thread.title},
+        template="forum/post_edit.html",
+        context=lambda: post_page_context(post),
+        form_kwargs={"with_title": post.position == 1},
     )
 
 
@@ -150,19 +125,7 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.delete_post(post, by=request.user)
         return HttpResponseRedirect(post_url(post.thread_id, post.position))
-    thread = post.thread
-    crumbs = crumbs_for(thread.topic, list(querysets.topic_ancestors(thread.topic)))
-    crumbs.append((thread.title, thread.get_absolute_url()))
-    return render(
-        request,
-        "forum/post_delete.html",
-        {
-            "post": post,
-            "thread": thread,
-            "crumbs": crumbs,
-            "post_url": post_url(thread.pk, post.position),
-        },
-    )
+    return render(request, "forum/post_delete.html", post_page_context(post))
 
 
 @write_view

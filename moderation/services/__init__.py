@@ -2,8 +2,9 @@
 
 One module per concern: `staffing` (topics' staff and the publishing gate), `reports`,
 `actions` (on posts and threads), `clarified`, `consultation`, `escalation`,
-`notifications`, and `audit`, the one writer of the audit log (`record_audit`,
-`record_post_audit`). Import the package, not the modules: ``from moderation import
+`notifications`, and `audit`, the one writer of the audit log (`record_audit`, and
+`record_post_audit`, `record_thread_audit`, `record_back_office_audit` for its usual
+targets). Import the package, not the modules: ``from moderation import
 services; services.hide_post(...)``.
 
 The contract of every service, in the manner of Zulip's ``do_*`` functions:

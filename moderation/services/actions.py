@@ -1,6 +1,6 @@
 """A moderator's actions on posts and threads: hide, restore, edit, lock, pin, move."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,7 +11,11 @@ from erfaringsforum.transactions import atomic_with_retry
 from forum import services as forum_services
 from forum.models import Post, Thread, Topic
 from moderation.models import AuditEntry
-from moderation.services.audit import record_audit, record_post_audit, require_reason
+from moderation.services.audit import (
+    record_post_audit,
+    record_thread_audit,
+    require_reason,
+)
 from moderation.services.locking import locked_thread
 from moderation.services.notifications import notify, object_url
 from moderation.services.reports import resolve_reports
@@ -130,65 +134,41 @@ def edit_post_as_moderator(
     return post
 
 
-def _set_thread_flag(
-    thread: Thread, *, by: Employee, flag: str, value: bool, reason: str
-) -> Thread:
-    thread = locked_thread(thread.pk)
-    if getattr(thread, flag) == value:
+def _thread_flag_service(
+    name: str, *, flag: str, value: bool, action: str, summary: str
+) -> Callable[..., Thread]:
+    """The service `name` that sets one flag of a thread (lock, unlock, pin, unpin) and logs
+    `action`; setting it to what it already is changes nothing."""
+
+    @atomic_with_retry
+    def service(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
+        thread = locked_thread(thread.pk)
+        if getattr(thread, flag) == value:
+            return thread
+        setattr(thread, flag, value)
+        thread.save(update_fields=[flag])
+        record_thread_audit(thread, actor=by, action=action, reason=reason)
         return thread
-    setattr(thread, flag, value)
-    thread.save(update_fields=[flag])
-    action = {
-        ("locked", True): A.LOCK_THREAD,
-        ("locked", False): A.UNLOCK_THREAD,
-        ("pinned", True): A.PIN_THREAD,
-        ("pinned", False): A.UNPIN_THREAD,
-    }[(flag, value)]
-    record_audit(
-        actor=by,
-        action=action,
-        topic=thread.topic,
-        thread=thread,
-        target=thread.title,
-        reason=reason,
+
+    service.__name__ = service.__qualname__ = name
+    service.__doc__ = (
+        f"{summary} Setting it again changes nothing.\n\n"
+        "Caller checked: ``permissions.check_can_moderate(by, thread.topic)``."
     )
-    return thread
+    return service
 
 
-@atomic_with_retry
-def lock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
-    """Close a thread to new replies. Locking a locked thread changes nothing.
-
-    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
-    """
-    return _set_thread_flag(thread, by=by, flag="locked", value=True, reason=reason)
-
-
-@atomic_with_retry
-def unlock_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
-    """Open a locked thread to replies again.
-
-    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
-    """
-    return _set_thread_flag(thread, by=by, flag="locked", value=False, reason=reason)
-
-
-@atomic_with_retry
-def pin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
-    """Keep a thread at the top of its topic's list.
-
-    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
-    """
-    return _set_thread_flag(thread, by=by, flag="pinned", value=True, reason=reason)
-
-
-@atomic_with_retry
-def unpin_thread(thread: Thread, *, by: Employee, reason: str = "") -> Thread:
-    """Let a pinned thread take its place by activity again.
-
-    Caller checked: ``permissions.check_can_moderate(by, thread.topic)``.
-    """
-    return _set_thread_flag(thread, by=by, flag="pinned", value=False, reason=reason)
+# service: (flag, value, audit action, what it does)
+_THREAD_FLAGS = {
+    "lock_thread": ("locked", True, A.LOCK_THREAD, "Close a thread to new replies."),
+    "unlock_thread": ("locked", False, A.UNLOCK_THREAD, "Open a locked thread to replies again."),
+    "pin_thread": ("pinned", True, A.PIN_THREAD, "Keep a thread at the top of its topic's list."),
+    "unpin_thread": ("pinned", False, A.UNPIN_THREAD, "Let a pinned thread sort by activity."),
+}
+lock_thread, unlock_thread, pin_thread, unpin_thread = (
+    _thread_flag_service(name, flag=flag, value=value, action=action, summary=summary)
+    for name, (flag, value, action, summary) in _THREAD_FLAGS.items()
+)
 
 
 @atomic_with_retry
@@ -208,12 +188,11 @@ def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = 
     source = thread.topic
     thread.topic = to_topic
     thread.save(update_fields=["topic"])
-    record_audit(
+    record_thread_audit(
+        thread,
         actor=by,
         action=A.MOVE_THREAD,
         topic=source,
-        thread=thread,
-        target=thread.title,
         reason=reason,
         details={"from_topic": source.pk, "to_topic": to_topic.pk, "to_name": to_topic.name},
     )

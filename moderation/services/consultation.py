@@ -11,7 +11,7 @@ from erfaringsforum.transactions import atomic_with_retry
 from forum.markdown import render_markdown
 from forum.models import Thread
 from moderation.models import AuditEntry, Consultation, InternalNote
-from moderation.services.audit import record_audit
+from moderation.services.audit import record_thread_audit
 from moderation.services.locking import locked_thread
 
 A = AuditEntry.Action
@@ -29,13 +29,7 @@ def open_consultation(thread: Thread, *, by: Employee) -> Consultation:
         thread=thread, defaults={"opened_by": by}
     )
     if created:
-        record_audit(
-            actor=by,
-            action=A.OPEN_CONSULTATION,
-            topic=thread.topic,
-            thread=thread,
-            target=thread.title,
-        )
+        record_thread_audit(thread, actor=by, action=A.OPEN_CONSULTATION)
     return consultation
 
 

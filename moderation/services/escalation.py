@@ -13,7 +13,7 @@ from erfaringsforum.transactions import atomic_with_retry, lock_author
 from forum import services as forum_services
 from forum.models import Post, Thread
 from moderation.models import AuditEntry, Escalation, Notification
-from moderation.services.audit import record_audit, require_reason
+from moderation.services.audit import record_thread_audit, require_reason
 from moderation.services.locking import lock_thread, locked_thread
 from moderation.services.notifications import notify, object_url
 
@@ -75,12 +75,10 @@ def escalate_thread(
         if submission_key is None:
             raise
         return Escalation.objects.get(submission_key=submission_key)
-    record_audit(
+    record_thread_audit(
+        thread,
         actor=by,
         action=A.ESCALATE_THREAD,
-        topic=thread.topic,
-        thread=thread,
-        target=thread.title,
         reason=escalation.summary,
         details={
             "escalation": escalation.pk,
@@ -138,12 +136,10 @@ def set_escalation_status(
     escalation.status = status
     setattr(escalation, STATUS_STAMP[status], now)
     escalation.save(update_fields=["status", STATUS_STAMP[status]])
-    record_audit(
+    record_thread_audit(
+        escalation.thread,
         actor=by,
         action=A.ESCALATION_STATUS,
-        topic=escalation.thread.topic,
-        thread=escalation.thread,
-        target=escalation.thread.title,
         reason=reason,
         details={"escalation": escalation.pk, "from": previous, "to": status},
     )
@@ -203,13 +199,11 @@ def answer_escalation(
     escalation.answer_post = post
     escalation.save(update_fields=["status", "answered_at", "in_progress_at", "answer_post"])
     thread = escalation.thread
-    record_audit(
+    record_thread_audit(
+        thread,
         actor=by,
         action=A.ANSWER_ESCALATION,
-        topic=thread.topic,
-        thread=thread,
         post=post,
-        target=thread.title,
         details={"escalation": escalation.pk, "from": previous, "to": escalation.status},
     )
     for recipient in {escalation.escalated_by_id, thread.author_id}:

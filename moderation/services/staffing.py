@@ -15,7 +15,7 @@ from accounts.models import Employee
 from erfaringsforum.transactions import atomic_with_retry
 from forum.models import Topic
 from moderation.models import AuditEntry, BackOffice, BackOfficeMembership
-from moderation.services.audit import record_audit
+from moderation.services.audit import record_audit, record_back_office_audit
 
 A = AuditEntry.Action
 STAFFING_TRIGGERS = "topic_back_office_has_expert, backoffice_membership_keeps_expert"
@@ -208,12 +208,7 @@ def add_back_office_member(
         back_office=back_office, employee=employee
     )
     if created:
-        record_audit(
-            actor=by,
-            action=A.STAFF_TOPIC,
-            target=back_office.name,
-            details={"back_office": back_office.pk, "added": employee.pk},
-        )
+        record_back_office_audit(back_office, actor=by, added=[employee.pk], removed=[])
     return membership
 
 
@@ -238,16 +233,8 @@ def remove_back_office_member(
         BackOfficeMembership.objects.get_or_create(back_office=back_office, employee=replacement)
     BackOfficeMembership.objects.filter(back_office=back_office, employee=employee).delete()
     check_staffing_now()
-    record_audit(
-        actor=by,
-        action=A.STAFF_TOPIC,
-        target=back_office.name,
-        details={
-            "back_office": back_office.pk,
-            "removed": employee.pk,
-            "added": replacement.pk if replacement else None,
-        },
-    )
+    added = [replacement.pk] if replacement else []
+    record_back_office_audit(back_office, actor=by, added=added, removed=[employee.pk])
 
 
 @atomic_with_retry
@@ -274,14 +261,5 @@ def set_back_office_members(
     )
     back_office.memberships.filter(employee_id__in=have - wanted).delete()
     check_staffing_now()
-    record_audit(
-        actor=by,
-        action=A.STAFF_TOPIC,
-        target=back_office.name,
-        details={
-            "back_office": back_office.pk,
-            "added": sorted(wanted - have),
-            "removed": sorted(have - wanted),
-        },
-    )
+    record_back_office_audit(back_office, actor=by, added=wanted - have, removed=have - wanted)
     return back_office

@@ -15,10 +15,13 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from erfaringsforum.forms import add_service_error
 from forum.models import Post, Thread
 from forum.permissions import check_view_thread
+from moderation import permissions
 from moderation import querysets as q
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -30,6 +33,34 @@ def thread_url(thread: Thread) -> str:
 
 def post_url(post: Post) -> str:
     return reverse("forum:post-redirect", kwargs={"pk": post.pk})
+
+
+Crumbs = list[tuple[str, str]]
+
+
+def overview_crumbs(user) -> Crumbs:
+    """Where a moderation page's viewer came from: the queue for moderators and admins,
+    else the inbox for a department contact (each sees only the one they may open)."""
+    if permissions.can_view_moderation_queue(user):
+        return [(_("Moderation queue"), reverse("moderation:queue"))]
+    if permissions.can_view_escalation_inbox(user):
+        return [(_("Escalations to my department"), reverse("moderation:escalation-inbox"))]
+    return []
+
+
+def crumbs(
+    request: HttpRequest, label: str, *, thread: Thread | None = None, parents: Crumbs = ()
+) -> Crumbs:
+    """A moderation page's breadcrumbs (forum_tags.breadcrumbs): the topics, then the
+    thread's topic and the thread for a page about one (its topic loaded), the `parents`,
+    and the page itself (`label`)."""
+    trail = [(_("Topics"), reverse("forum:home"))]
+    if thread is not None:
+        trail += [
+            (thread.topic.name, thread.topic.get_absolute_url()),
+            (thread.title, thread_url(thread)),
+        ]
+    return [*trail, *parents, (label, request.path)]
 
 
 def found(read: Callable[[int], Model], pk: int) -> Model:
@@ -58,14 +89,6 @@ def query_without_page(request: HttpRequest) -> QueryDict:
     query = request.GET.copy()
     query.pop("page", None)
     return query
-
-
-def _apply_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _error_text(form: Form) -> str:
@@ -110,7 +133,7 @@ def form_action(
             try:
                 result = service(target, **{actor: request.user}, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 if success:
                     messages.success(request, success)
@@ -127,6 +150,7 @@ def action_form_page(request: HttpRequest, texts: Texts, target: Post | Thread) 
     post = target if isinstance(target, Post) else None
     thread = target if post is None else None
     context = {
+        "crumbs": crumbs(request, texts.heading, thread=post.thread if post else thread),
         "heading": texts.heading,
         "submit": texts.submit,
         "intro": texts.intro,

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from erfaringsforum.pagination import page_number
@@ -16,8 +17,10 @@ from moderation.models import Escalation
 from moderation.views.base import (
     GET_POST,
     Page,
+    crumbs,
     form_action,
     found,
+    overview_crumbs,
     posted_action,
     query_without_page,
     visible_thread,
@@ -30,7 +33,11 @@ def escalate_thread(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.check_can_escalate(request.user, thread)
 
     def page(form: Form, status: int) -> HttpResponse:
-        context = {"thread": thread, "form": form}
+        context = {
+            "thread": thread,
+            "form": form,
+            "crumbs": crumbs(request, _("Escalate to a department"), thread=thread),
+        }
         return render(request, "moderation/escalate.html", context, status=status)
 
     form = forms.EscalationForm(
@@ -68,6 +75,7 @@ def _escalation_page(
         "moderation/escalation_detail.html",
         {
             "escalation": escalation,
+            "crumbs": crumbs(request, _("Escalation"), parents=_register_crumbs(request)),
             "can_handle": permissions.can_change_escalation_status(request.user, escalation),
             "can_answer": permissions.can_answer_escalation(request.user, escalation),
             "status_form": status_form or forms.EscalationStatusForm(),
@@ -113,6 +121,14 @@ escalation_answer = _handling(
 REGISTER_PAGE_SIZE = 50
 
 
+def _register_crumbs(request: HttpRequest) -> list[tuple[str, str]]:
+    """An escalation's way back: the viewer's overview, then the register if they may read it."""
+    trail = overview_crumbs(request.user)
+    if permissions.can_view_escalation_register(request.user):
+        trail.append((_("Escalation register"), reverse("moderation:escalation-register")))
+    return trail
+
+
 def escalation_register(request: HttpRequest) -> HttpResponse:
     """Every escalation by status, department and topic (summaries only, no notes)."""
     permissions.check_can_view_escalation_register(request.user)
@@ -146,6 +162,9 @@ def escalation_register(request: HttpRequest) -> HttpResponse:
             "page": page.number,
             "num_pages": paginator.num_pages,
             "base_url": "?" + (base.urlencode() + "&" if base else ""),
+            "crumbs": crumbs(
+                request, _("Escalation register"), parents=overview_crumbs(request.user)
+            ),
         },
     )
 
@@ -155,5 +174,8 @@ def escalation_inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/escalation_inbox.html",
-        {"escalations": q.with_overdue(q.escalation_inbox(request.user)[:200])},
+        {
+            "escalations": q.with_overdue(q.escalation_inbox(request.user)[:200]),
+            "crumbs": crumbs(request, _("Escalations to my department")),
+        },
     )

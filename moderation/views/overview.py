@@ -2,12 +2,13 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from erfaringsforum.pagination import page_number
 from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.models import AuditEntry
-from moderation.views.base import GET_POST, query_without_page
+from moderation.views.base import GET_POST, crumbs, overview_crumbs, query_without_page
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -16,7 +17,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/queue.html",
-        {"queue": q.moderation_queue(request.user), "days": q.NEW_THREAD_DAYS},
+        {
+            "queue": q.moderation_queue(request.user),
+            "days": q.NEW_THREAD_DAYS,
+            "crumbs": crumbs(request, _("Moderation queue")),
+        },
     )
 
 
@@ -45,6 +50,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": number,
             "has_next": has_next,
             "query": query_without_page(request).urlencode(),
+            "crumbs": crumbs(request, _("Audit log"), parents=overview_crumbs(request.user)),
         },
     )
 
@@ -56,5 +62,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.mark_notifications_read(request.user)
         return redirect("moderation:notifications")
     return render(
-        request, "moderation/notifications.html", {"items": q.notifications_for(request.user)}
+        request,
+        "moderation/notifications.html",
+        {"items": q.notifications_for(request.user), "crumbs": crumbs(request, _("Notifications"))},
     )

@@ -18,6 +18,7 @@ from moderation import querysets as q
 from moderation.views.base import (
     GET_POST,
     Texts,
+    crumbs,
     form_action,
     page_action,
     posted_action,
@@ -35,8 +36,10 @@ def thread_tools(request: HttpRequest, pk: int) -> HttpResponse:
         "moderation/thread_tools.html",
         {
             "thread": thread,
-            "reason_form": forms.ReasonForm(),
-            "move_form": forms.MoveThreadForm(topics=q.move_targets(thread)),
+            "crumbs": crumbs(request, _("Moderate thread"), thread=thread),
+            # Two forms with a reason on one page: their ids differ (the names stay `reason`).
+            "reason_form": forms.ReasonForm(auto_id="id_state_%s"),
+            "move_form": forms.MoveThreadForm(auto_id="id_move_%s", topics=q.move_targets(thread)),
         },
     )
 
@@ -90,6 +93,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     def page(form: Form, status: int) -> HttpResponse:
         context = {
             "thread": thread,
+            "crumbs": crumbs(request, _("Internal consultation"), thread=thread),
             "consultation": current,
             "notes": q.consultation_notes(current) if current else [],
             "form": form,

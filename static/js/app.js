@@ -23,3 +23,64 @@ document.addEventListener("click", async (event) => {
     window.location.href = link.href; // the page without JavaScript does the same
   }
 });
+
+// Focus after a page load (WCAG 2.4.3, 3.3.1, 4.1.3). The server renders everything; this
+// only moves focus and announces:
+// - a refused form: its error summary (whose links lead to the fields) takes focus;
+// - a message after an action (a reply sent, a post reported or hidden, logged in): the
+//   message is read out in the live region and focus goes where the person acts next,
+//   the post in the URL's fragment (#p3) or else the page's heading.
+function focusOn(element) {
+  if (!element) return false;
+  if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
+    element.setAttribute("tabindex", "-1");
+  }
+  element.focus();
+  return document.activeElement === element;
+}
+
+function fragmentTarget() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  return id ? document.getElementById(id) : null;
+}
+
+function announce(text) {
+  const region = document.getElementById("live-region");
+  if (!region || !text) return;
+  // Filled after focus has moved, so the announcement is not cut off by the focus change.
+  window.setTimeout(() => { region.textContent = text; }, 150);
+}
+
+(function placeFocus() {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    focusOn(summary);
+    return;
+  }
+  const alerts = Array.from(document.querySelectorAll(".messages .ds-alert"));
+  if (!alerts.length) return;
+  const refused = alerts.find((alert) => alert.dataset.color === "danger");
+  if (refused) {
+    focusOn(refused);
+    return;
+  }
+  focusOn(fragmentTarget() || document.querySelector("main h1"));
+  announce(alerts.map((alert) => alert.textContent.trim()).join(" "));
+})();
+
+// Header menus (<details data-menu>): they open and close without this file; here Escape
+// closes the innermost open one and gives focus back to its button, and a click outside
+// closes them.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const open = [...document.querySelectorAll("details[data-menu][open]")];
+  const menu = open.reverse().find((m) => m.contains(document.activeElement)) || open[0];
+  if (!menu) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+});
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details[data-menu][open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});

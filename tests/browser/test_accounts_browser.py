@@ -6,10 +6,13 @@ def test_log_in_see_home_and_profile(page, employee):
     assert "/konto/logg-inn/" in page.url
     assert_accessible(page)
     login(page, employee)
-    assert page.locator("header").get_by_text("Kari Nordmann").is_visible()
+    menu = page.locator("header .user-menu > summary")
+    assert menu.inner_text() == "Kari Nordmann"
+    assert_accessible(page)
+    menu.click()  # the user menu: name, unit and county, the profile
     assert page.locator("header").get_by_text("NAV Bergen sør, Vestland").is_visible()
     assert_accessible(page)
-    page.locator("header").get_by_role("link", name="Kari Nordmann").click()
+    page.locator("header").get_by_role("link", name="My profile").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Kari Nordmann"
     assert page.get_by_text("Veileder").is_visible()
@@ -19,10 +22,12 @@ def test_log_in_see_home_and_profile(page, employee):
 
 def test_language_switch_to_english_and_back(page, employee):
     login(page, employee)
+    page.locator("header .user-menu > summary").click()
     page.select_option("#language-select", "en")
     page.locator(".site-header__language button").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("header .user-menu > summary").click()
     page.select_option("#language-select", "nb")
     page.locator(".site-header__language button").click()
     page.wait_for_load_state()

@@ -109,6 +109,7 @@ def test_report_hide_escalate_answer(
     # The author of the hidden post is told.
     writer = new_page()
     login(writer, employee)
+    writer.locator("header .user-menu > summary").click()
     click(writer, writer.locator("header").get_by_role("link", name="Notifications"))
     assert writer.get_by_text("A moderator hid your post").is_visible()
 
@@ -122,7 +123,7 @@ def test_consultation_and_clarified_answer(new_page, thread_a, post_a, moderator
     moderator = new_page()
     login(moderator, moderator_a)
     go(moderator, thread_a.get_absolute_url() + "?page=1")
-    click(moderator, moderator.get_by_role("link", name="No consultation yet"))
+    click(moderator, moderator.get_by_role("link", name="Consult the back-office"))
     click(moderator, moderator.get_by_role("button", name="Open consultation"))
     moderator.get_by_label("Internal note").fill("Kan baksystemet se på svaret i #2?")
     click(moderator, moderator.get_by_role("button", name="Add note"))

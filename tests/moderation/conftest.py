@@ -7,11 +7,15 @@ moderation, not about the forum's write path.
 
 import pytest
 from django.contrib.auth.models import Group
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
 from forum.models import Post, Thread, Topic
+from moderation import services
 from tests.conftest import add_post, english_messages
 
 _english_messages = pytest.fixture(autouse=True, name="_english_messages")(english_messages)
@@ -95,3 +99,39 @@ def other_department(db):
 @pytest.fixture
 def now():
     return timezone.now()
+
+
+def admin_client(admin_user) -> Client:
+    """The admin signed in, reading the admin's pages in English."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(admin_user)
+    return client
+
+
+def change_topic_in_admin(client: Client, topic: Topic, **staffing) -> HttpResponse:
+    """Send the admin's change form of `topic` as it stands, with the staffing columns given
+    (moderator, deputy_moderator, back_office: objects or None; absent ones are emptied)."""
+    fields = {
+        "name": topic.name,
+        "slug": topic.slug,
+        "parent": "",
+        "description": "",
+        "position": 0,
+    }
+    for column in ("moderator", "deputy_moderator", "back_office"):
+        value = staffing.get(column)
+        fields[column] = value.pk if value is not None else ""
+    return client.post(reverse("admin:forum_topic_change", args=[topic.pk]), fields)
+
+
+@pytest.fixture
+def restaff_to_b(moderator_b, back_office_b, admin_user):
+    """Hand a topic to B's moderator and back-office, with `deputy` as deputy moderator."""
+
+    def restaff(topic: Topic, deputy) -> Topic:
+        return services.staff_topic(
+            topic, by=admin_user, moderator=moderator_b, back_office=back_office_b,
+            deputy_moderator=deputy,
+        )  # fmt: skip
+
+    return restaff

@@ -1,17 +1,11 @@
 """The admin obeys the publishing gate and staffs topics through the services."""
 
-from django.test import Client
 from django.urls import reverse
 
 from forum.models import Topic
 from moderation import permissions
 from moderation.models import AuditEntry, BackOfficeMembership
-
-
-def admin_client(admin_user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(admin_user)
-    return client
+from tests.moderation.conftest import admin_client, change_topic_in_admin
 
 
 def test_the_topic_list_shows_staffing_and_state(topic_a, make_topic, admin_user):
@@ -40,18 +34,8 @@ def test_the_admin_staffs_and_publishes_a_topic(
 ):
     draft = make_topic("Nytt tema", staffed=False, published=False)
     client = admin_client(admin_user)
-    response = client.post(
-        reverse("admin:forum_topic_change", args=[draft.pk]),
-        {
-            "name": "Nytt tema",
-            "slug": draft.slug,
-            "parent": "",
-            "description": "",
-            "position": 0,
-            "moderator": moderator_a.pk,
-            "deputy_moderator": "",
-            "back_office": back_office_a.pk,
-        },
+    response = change_topic_in_admin(
+        client, draft, moderator=moderator_a, back_office=back_office_a
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     draft.refresh_from_db()
@@ -68,18 +52,8 @@ def test_the_admin_staffs_and_publishes_a_topic(
 
 
 def test_the_admin_cannot_strip_a_published_topics_moderator(topic_a, admin_user):
-    response = admin_client(admin_user).post(
-        reverse("admin:forum_topic_change", args=[topic_a.pk]),
-        {
-            "name": topic_a.name,
-            "slug": topic_a.slug,
-            "parent": "",
-            "description": "",
-            "position": 0,
-            "moderator": "",
-            "deputy_moderator": "",
-            "back_office": topic_a.back_office_id,
-        },
+    response = change_topic_in_admin(
+        admin_client(admin_user), topic_a, moderator=None, back_office=topic_a.back_office
     )
     assert response.status_code == 200
     assert "Unpublish it first" in response.content.decode()

@@ -68,31 +68,21 @@ def _write_then_meet(writes):
     return work
 
 
-def test_an_expert_added_as_a_topic_moves_to_the_back_office_gets_the_topics_rights(
-    topic_a, back_office_b, make_employee
+@pytest.mark.parametrize(
+    "joined",
+    [
+        pytest.param("back_office_b", id="the-back-office-the-topic-moves-to-gets-its-rights"),
+        pytest.param("back_office_a", id="the-back-office-the-topic-leaves-gets-no-rights"),
+    ],
+)
+def test_an_expert_added_while_a_topic_moves_between_back_offices_gets_what_staffing_says(
+    joined, topic_a, back_office_a, back_office_b, make_employee, request
 ):
     newcomer = make_employee("Ny Ekspert")
+    back_office = request.getfixturevalue(joined)
     work = _write_then_meet(
         [
-            lambda: BackOfficeMembership.objects.create(
-                back_office=back_office_b, employee=newcomer
-            ),
-            lambda: Topic.objects.filter(pk=topic_a.pk).update(back_office=back_office_b),
-        ]
-    )
-    assert run_concurrently(2, work) == ["committed", "committed"]
-    assert_rights_follow_staffing()
-
-
-def test_an_expert_added_as_a_topic_leaves_the_back_office_gets_no_rights_on_it(
-    topic_a, back_office_a, back_office_b, make_employee
-):
-    newcomer = make_employee("Ny Ekspert")
-    work = _write_then_meet(
-        [
-            lambda: BackOfficeMembership.objects.create(
-                back_office=back_office_a, employee=newcomer
-            ),
+            lambda: BackOfficeMembership.objects.create(back_office=back_office, employee=newcomer),
             lambda: Topic.objects.filter(pk=topic_a.pk).update(back_office=back_office_b),
         ]
     )

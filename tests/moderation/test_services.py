@@ -191,11 +191,17 @@ def test_only_a_directorate_department_can_receive_an_escalation(thread_a, moder
         )
 
 
-def test_an_escalation_is_all_or_nothing(thread_a, moderator_a, department, monkeypatch):
-    def broken(**kwargs):
+@pytest.fixture
+def broken_audit_log(monkeypatch):
+    """The escalation services' audit writer fails, as a log that is down would."""
+
+    def broken(*args, **kwargs):
         raise RuntimeError("the log is down")
 
-    monkeypatch.setattr(escalation_services, "record_audit", broken)
+    monkeypatch.setattr(escalation_services, "record_thread_audit", broken)
+
+
+def test_an_escalation_is_all_or_nothing(thread_a, moderator_a, department, broken_audit_log):
     with pytest.raises(RuntimeError):
         services.escalate_thread(
             thread_a, by=moderator_a, department=department, category="routine", summary="x"
@@ -257,16 +263,12 @@ def test_escalation_status_cannot_go_backwards_or_skip_the_answer(
 
 
 def test_a_status_change_is_all_or_nothing(
-    thread_a, moderator_a, department, department_contact, monkeypatch
+    thread_a, moderator_a, department, department_contact, request
 ):
     escalation = services.escalate_thread(
         thread_a, by=moderator_a, department=department, category="routine", summary="x"
     )
-
-    def broken(**kwargs):
-        raise RuntimeError("the log is down")
-
-    monkeypatch.setattr(escalation_services, "record_audit", broken)
+    request.getfixturevalue("broken_audit_log")
     with pytest.raises(RuntimeError):
         services.set_escalation_status(escalation, by=department_contact, status="in_progress")
     escalation.refresh_from_db()

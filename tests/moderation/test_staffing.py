@@ -135,7 +135,7 @@ def test_a_published_topic_can_change_moderator_and_back_office_in_one_step(
 
 
 def test_guardian_rights_follow_staffing(
-    topic_a, moderator_a, moderator_b, expert, expert_b, back_office_b, make_employee, admin_user
+    topic_a, moderator_a, moderator_b, expert, expert_b, make_employee, restaff_to_b
 ):
     deputy = make_employee("Vara")
     assert permissions.can_moderate(moderator_a, topic_a)
@@ -143,13 +143,7 @@ def test_guardian_rights_follow_staffing(
     assert not permissions.can_moderate(expert, topic_a)
     assert not permissions.can_moderate(moderator_b, topic_a)
 
-    services.staff_topic(
-        topic_a,
-        by=admin_user,
-        moderator=moderator_b,
-        back_office=back_office_b,
-        deputy_moderator=deputy,
-    )
+    restaff_to_b(topic_a, deputy)
     for user in (moderator_a, moderator_b, expert, expert_b, deputy):
         permissions.forget_cached_perms(user)
     assert not permissions.can_moderate(moderator_a, topic_a)

@@ -8,7 +8,6 @@ django-guardian's public API answers exactly what staffing says afterwards.
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import DatabaseError, connection, transaction
-from django.test import Client
 from django.urls import reverse
 from guardian.core import ObjectPermissionChecker
 from guardian.models import UserObjectPermission
@@ -19,6 +18,7 @@ from accounts.models import Employee
 from forum.models import Topic
 from moderation import demo, services
 from moderation.models import BackOffice, BackOfficeMembership
+from tests.moderation.conftest import admin_client, change_topic_in_admin
 
 MODERATE = "moderate_topic"
 CONSULT = "view_consultation"
@@ -89,16 +89,10 @@ def staffed(topic_a, topic_b, make_topic, moderator_a, back_office_b, make_emplo
 
 
 def test_the_staffing_services_leave_guardian_answering_what_staffing_says(
-    staffed, topic_a, moderator_b, back_office_a, back_office_b, expert, expert_b, admin_user
+    staffed, topic_a, back_office_a, back_office_b, expert, expert_b, admin_user, restaff_to_b
 ):
     deputy = staffed["deputy"]
-    services.staff_topic(
-        topic_a,
-        by=admin_user,
-        moderator=moderator_b,
-        back_office=back_office_b,
-        deputy_moderator=deputy,
-    )
+    restaff_to_b(topic_a, deputy)
     assert_rights_follow_staffing()
     services.add_back_office_member(back_office_b, employee=expert, by=admin_user)
     assert_rights_follow_staffing()
@@ -116,20 +110,12 @@ def test_the_staffing_services_leave_guardian_answering_what_staffing_says(
 def test_the_admin_change_page_leaves_guardian_answering_what_staffing_says(
     staffed, topic_a, moderator_b, back_office_b, admin_user
 ):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(admin_user)
-    response = client.post(
-        reverse("admin:forum_topic_change", args=[topic_a.pk]),
-        {
-            "name": topic_a.name,
-            "slug": topic_a.slug,
-            "parent": "",
-            "description": "",
-            "position": 0,
-            "moderator": moderator_b.pk,
-            "deputy_moderator": staffed["deputy"].pk,
-            "back_office": back_office_b.pk,
-        },
+    response = change_topic_in_admin(
+        admin_client(admin_user),
+        topic_a,
+        moderator=moderator_b,
+        deputy_moderator=staffed["deputy"],
+        back_office=back_office_b,
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     topic_a.refresh_from_db()
@@ -140,8 +126,7 @@ def test_the_admin_change_page_leaves_guardian_answering_what_staffing_says(
 def test_the_admin_back_office_page_and_topic_delete_leave_guardian_in_step(
     staffed, back_office_b, expert, moderator_b, admin_user
 ):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(admin_user)
+    client = admin_client(admin_user)
     response = client.post(
         reverse("admin:moderation_backoffice_change", args=[back_office_b.pk]),
         {"name": back_office_b.name, "description": "", "experts": [expert.pk]},
