@@ -98,6 +98,11 @@ class TopicAdmin(DraggableMPTTAdmin):
         # No inline style (the CSP forbids it): the depth is shown with dashes.
         return format_html("{}{}", "— " * item.level, item.name)
 
+    @admin.display(description=_("Move"))
+    def tree_actions(self, item: Topic, *args, **kwargs) -> str:
+        # django-mptt's drag handle column has an empty header (axe: empty-table-header).
+        return super().tree_actions(item, *args, **kwargs)
+
     @admin.display(description=_("published"), boolean=True, ordering="published_at")
     def published_state(self, item: Topic) -> bool:
         return item.is_published

@@ -66,22 +66,10 @@ NOT_PAGES = {
 }
 
 # Faults that belong to another engineer's part of issue 14 (see the split), tolerated here
-# only until their branches are merged: (role glob, page glob, check glob) -> reason. The
-# coordinator empties this list after merging everyone. A test whose only faults are listed
+# only until their branches are merged: (role glob, page glob, "check: detail" glob) -> reason.
+# The coordinator empties this list after merging everyone. A test whose only faults are listed
 # here is reported as xfail (with the reasons), never as passed.
-KNOWN_UNTIL_MERGE: dict[tuple[str, str, str], str] = {
-    # a11y: help texts linked to their fields; the thread-tools page's two id_reason boxes.
-    **{
-        ("*", page, 'aria-ref: aria-describedby="id_*_helptext" on <*'): (
-            "a11y: fields point at id_X_helptext, the page has id_X_help"
-        )
-        for page in ("thread*", "search*", "forum:*", "moderation:*")
-    },
-    ("*", "moderation:thread-tools", "duplicate-id: id_reason *"): "a11y: two id_reason boxes",
-    ("*", "moderation:thread-tools", "vnu: Duplicate ID “id_reason”*"): "a11y: two id_reason",
-    # look: phone width (the header, tables that widen the page).
-    ("*", "*", "overflow@375: *"): "look: the header and tables at 375 px",
-}
+KNOWN_UNTIL_MERGE: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass
