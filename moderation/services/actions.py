@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum import services as forum_services
 from forum.models import Post, Thread, Topic
@@ -38,6 +39,18 @@ def locked_post(post: Post) -> tuple[Thread, Post]:
     return thread, post
 
 
+def _settle_post(
+    post: Post, *, by: Employee, action: str, reason: str, message: str, url: str
+) -> None:
+    """The end of a moderator action that settles a post (hide, edit): its open reports
+    are resolved, the audit entry says how many, the author gets `message` linking to
+    `url`."""
+    resolved = resolve_reports(post, by=by, note=reason)
+    details = {"reports_resolved": resolved}
+    record_post_audit(post, actor=by, action=action, reason=reason, details=details)
+    notify(post.author_id, by, message, url)
+
+
 @atomic_with_retry
 def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     """Hide a post from readers (it is kept and can be restored). A reason is required.
@@ -50,26 +63,18 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     thread, post = locked_post(post)
     if post.hidden_at is not None:
         raise ValidationError(_("This post is already hidden."))
-    post.hidden_at = timezone.now()
-    post.hidden_by = by
-    post.save(update_fields=["hidden_at", "hidden_by"])
+    save_fields(post, hidden_at=timezone.now(), hidden_by=by)
     # Counters (the topic's row) before the reports: the lock order of
     # erfaringsforum.transactions puts topics before everything else.
     refresh_counters(threads=[thread], topics=[thread.topic])
-    resolved = resolve_reports(post, by=by, note=reason)
-    record_post_audit(
+    _settle_post(
         post,
-        actor=by,
+        by=by,
         action=A.HIDE_POST,
         reason=reason,
-        details={"reports_resolved": resolved},
-    )
-    notify(
-        post.author_id,
-        by,
-        _("A moderator hid your post in “%(thread)s”. Reason: %(reason)s")
+        message=_("A moderator hid your post in “%(thread)s”. Reason: %(reason)s")
         % {"thread": thread.title, "reason": reason},
-        object_url(thread),
+        url=object_url(thread),
     )
     return post
 
@@ -83,22 +88,11 @@ def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     thread, post = locked_post(post)
     if post.hidden_at is None:
         raise ValidationError(_("This post is not hidden."))
-    post.hidden_at = None
-    post.hidden_by = None
-    post.save(update_fields=["hidden_at", "hidden_by"])
+    save_fields(post, hidden_at=None, hidden_by=None)
     refresh_counters(threads=[thread], topics=[thread.topic])
-    record_post_audit(
-        post,
-        actor=by,
-        action=A.RESTORE_POST,
-        reason=reason,
-    )
-    notify(
-        post.author_id,
-        by,
-        _("A moderator restored your post in “%(thread)s”.") % {"thread": thread.title},
-        object_url(thread),
-    )
+    message = _("A moderator restored your post in “%(thread)s”.") % {"thread": thread.title}
+    record_post_audit(post, actor=by, action=A.RESTORE_POST, reason=reason)
+    notify(post.author_id, by, message, object_url(thread))
     return post
 
 
@@ -115,21 +109,13 @@ def edit_post_as_moderator(
     post = forum_services.edit_post(post, editor=by, body=body, title=title, reason=reason)
     thread = Thread.objects.select_related("topic").get(pk=post.thread_id)
     post.thread = thread
-    resolved = resolve_reports(post, by=by, note=reason)
-    record_post_audit(
-        post,
-        actor=by,
-        action=A.EDIT_POST,
-        reason=reason,
-        details={"reports_resolved": resolved},
-    )
-    notify(
-        post.author_id,
-        by,
-        _("A moderator edited your post in “%(thread)s”. The earlier version is kept.")
-        % {"thread": thread.title}
-        + (" " + _("Reason: %(reason)s") % {"reason": reason} if reason else ""),
-        object_url(post),
+    message = _("A moderator edited your post in “%(thread)s”. The earlier version is kept.") % {
+        "thread": thread.title
+    }
+    if reason:
+        message += " " + _("Reason: %(reason)s") % {"reason": reason}
+    _settle_post(
+        post, by=by, action=A.EDIT_POST, reason=reason, message=message, url=object_url(post)
     )
     return post
 

@@ -39,12 +39,17 @@ Crumbs = list[tuple[str, str]]
 
 
 def overview_crumbs(user) -> Crumbs:
-    """Where a moderation page's viewer came from: the queue for moderators and admins,
-    else the inbox for a department contact (each sees only the one they may open)."""
-    if permissions.can_view_moderation_queue(user):
-        return [(_("Moderation queue"), reverse("moderation:queue"))]
+    """Where a moderation page's viewer came from: the queue for admins, the inbox for a
+    department contact, the queue for moderators (each sees only the one they may open).
+    Asked in that order because the department-contact answer is already cached by the
+    escalation pages' own checks (no extra query)."""
+    queue = [(_("Moderation queue"), reverse("moderation:queue"))]
+    if permissions.is_admin(user):
+        return queue
     if permissions.can_view_escalation_inbox(user):
         return [(_("Escalations to my department"), reverse("moderation:escalation-inbox"))]
+    if permissions.can_view_moderation_queue(user):
+        return queue
     return []
 
 

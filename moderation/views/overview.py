@@ -2,13 +2,14 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from erfaringsforum.pagination import page_number
 from moderation import forms, permissions, services
 from moderation import querysets as q
 from moderation.models import AuditEntry
-from moderation.views.base import GET_POST, crumbs, overview_crumbs, query_without_page
+from moderation.views.base import GET_POST, crumbs, query_without_page
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -50,7 +51,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": number,
             "has_next": has_next,
             "query": query_without_page(request).urlencode(),
-            "crumbs": crumbs(request, _("Audit log"), parents=overview_crumbs(request.user)),
+            # The log is for moderators and admins: its way back is the queue.
+            "crumbs": crumbs(
+                request,
+                _("Audit log"),
+                parents=[(_("Moderation queue"), reverse("moderation:queue"))],
+            ),
         },
     )
 
