@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from mptt.admin import DraggableMPTTAdmin
 
+from erfaringsforum.admin_helpers import AutocompleteAdminMixin
 from forum.models import Topic
 from moderation import services
 
@@ -56,7 +57,7 @@ class TopicAdminForm(forms.ModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(DraggableMPTTAdmin):
+class TopicAdmin(AutocompleteAdminMixin, DraggableMPTTAdmin):
     form = TopicAdminForm
     # Six narrow columns: the list fits 1,280 px beside the filters (the deputy is on the
     # change page; the state says both "published" and whether a draft is staffed).
