@@ -102,6 +102,8 @@ def _capture(base_url: str, thread_path: str) -> list[Path]:
                 page.fill("#id_password", DEMO_PASSWORD)
                 page.click("main form button[type=submit]")
                 page.wait_for_load_state()
+                if "/konto/logg-inn/" in page.url:
+                    raise SystemExit(f"{person} could not sign in with the demo password.")
                 page.goto(path or thread_path)
                 page.wait_for_load_state("networkidle")
                 target = OUT / f"{name}-{width}.png"
