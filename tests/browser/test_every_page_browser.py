@@ -93,6 +93,11 @@ def site(django_db_setup, django_db_blocker):
             call_command("seed_demo", stdout=io.StringIO())
             _hide_and_delete(THREADS["thread: reported, hidden and deleted posts"])
             sites = {role: crawl.discover(role, seeds_for(role)) for role in ROLES}
+            # The server's request threads (one per browser connection, kept alive) close
+            # their database connection after each request, so none is left open when the
+            # test database is dropped.
+            max_age = connection.settings_dict["CONN_MAX_AGE"]
+            connection.settings_dict["CONN_MAX_AGE"] = 0
             server = LiveServer("localhost")
             server._live_server_modified_settings.enable()
             try:
@@ -100,6 +105,7 @@ def site(django_db_setup, django_db_blocker):
             finally:
                 server._live_server_modified_settings.disable()
                 server.stop()
+                connection.settings_dict["CONN_MAX_AGE"] = max_age
         finally:
             call_command("flush", interactive=False, verbosity=0)
             caches["default"].clear()
