@@ -19,8 +19,9 @@ run: setup  ## set up, load demo data and serve on http://127.0.0.1:$(PORT)
 	@($(OWNER_DB_ENV) DEBUG=1 $(PY) manage.py migrate --noinput)
 	@$(DB_ENV) export DEBUG=1; \
 	$(PY) manage.py seed_demo; \
-	echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops)"; \
-	exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	echo "Serving on http://127.0.0.1:$(PORT) with the notification worker beside it (Ctrl-C stops both)"; \
+	$(PY) manage.py notify_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup browser vnu  ## set up, then lint, migration check and the whole test suite
 	$(VENV)/bin/ruff check .

@@ -65,7 +65,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "accounts",
+    "django_tasks",
+    "django_tasks_db",
     "forum",
+    "forum.notifications",
     "moderation",
 ]
 
@@ -298,6 +301,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "erfaringsforum@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (issue 15): django-tasks with its database backend; the worker is
+# `manage.py notify_worker` (docs/notifications.md). SITE_URL makes the links in mails.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Forum rules, configurable per installation.
 FORUM_POSTS_PER_PAGE = 20

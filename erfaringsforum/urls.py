@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
     path("moderering/", include("moderation.urls")),
+    path("varsler/", include("forum.notifications.urls")),
     path("", include("forum.urls")),
 ]
 

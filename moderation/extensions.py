@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_admin
 from erfaringsforum.urlcache import fixed_url
 from forum import extensions
-from moderation import querysets, services
+from moderation import notices, querysets, services
 from moderation.models import AuditEntry
 
 
@@ -30,14 +30,21 @@ def navigation_links(user) -> list[dict]:
              "count": counts["inbox"]}
         )  # fmt: skip
     links.append(
-        {"url": fixed_url("moderation:notifications"), "label": _("Notifications"),
+        {"url": fixed_url("notifications:list"), "label": _("Notifications"),
          "count": counts["unread"], "key": "notifications"}
     )  # fmt: skip
     return links
 
 
-def thread_panel_context(user, thread) -> dict:
-    return {"mod": querysets.thread_moderation_summary(user, thread), "thread": thread}
+def thread_panel_context(user, thread) -> dict | None:
+    """The panel's context (components/_moderation_thread.html), or None when it would show
+    nothing: no tools for this viewer, no clarified answer, no escalation."""
+    mod = querysets.thread_moderation_summary(user, thread)
+    shown = (
+        mod.can_moderate or mod.can_escalate or mod.can_view_consultation
+        or mod.clarified or mod.escalations
+    )  # fmt: skip
+    return {"mod": mod, "thread": thread} if shown else None
 
 
 def record_audit(**entry) -> AuditEntry:
@@ -64,6 +71,7 @@ def moderator_edit(post, *, by, body: str, title: str | None, reason: str):
 
 
 def register() -> None:
+    notices.register()
     extensions.add_columns(
         extensions.VIEWER,
         extensions.Columns(

@@ -213,7 +213,7 @@ def test_department_form_pages_as_served_and_refused(department_contact, staged)
     assert_ids_resolve(client.post(answer, {"body": ""}), 400)
     status = reverse("moderation:escalation-status", args=[escalation.pk])
     assert_ids_resolve(client.post(status, {"status": "nonsense"}), 400)
-    assert_ids_resolve(client.get(reverse("moderation:notifications")))
+    assert_ids_resolve(client.get(reverse("notifications:list")))
 
 
 def test_a_thread_offers_a_shortcut_to_its_reply_box(employee, staged, settings):

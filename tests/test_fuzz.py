@@ -210,7 +210,7 @@ def page_urls(forum: dict) -> list[str]:
     urls += [reverse("moderation:escalation-detail", args=[escalation.pk])]
     urls += [reverse("moderation:dismiss-report", args=[report.pk])]
     urls += [reverse(n) for n in (
-        "moderation:queue", "moderation:audit-log", "moderation:notifications",
+        "moderation:queue", "moderation:audit-log", "notifications:list",
         "moderation:escalation-register", "moderation:escalation-inbox",
     )]  # fmt: skip
     return urls

@@ -1,5 +1,6 @@
 """Writing: threads, replies, edits, deletes, restores, solutions (and re-rendering)."""
 
+import functools
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,9 @@ from forum.models import (
     Thread,
     Topic,
 )
+from forum.notifications import kinds as notification_kinds
+from forum.notifications import services as notification_services
+from forum.notifications import tasks as notification_tasks
 from forum.permissions import can_moderate
 from forum.services.counters import refresh_thread_counters, refresh_topic_counters
 from forum.services.reading import mark_read, read_upsert, views_fold_day
@@ -67,6 +71,12 @@ def _bump_topic(topic_id: int, *, threads: int, posts: int, now) -> None:
         post_count=F("post_count") + posts,
         last_activity_at=Greatest(F("last_activity_at"), now),
     )
+
+
+def _fan_out_after_commit(post: Post) -> None:
+    """The request only enqueues: who is told is the worker's work (one row in the task
+    queue after the commit; forum.notifications.tasks.fan_out_post)."""
+    transaction.on_commit(functools.partial(notification_tasks.enqueue_fan_out, post.pk))
 
 
 # Writing --------------------------------------------------------------------------------
@@ -148,6 +158,7 @@ def start_thread(
     thread.save(update_fields=["last_post"])
     _bump_topic(topic.pk, threads=1, posts=1, now=now)
     mark_read(thread, employee=author, position=1)
+    _fan_out_after_commit(post)
     return thread
 
 
@@ -203,6 +214,7 @@ def post_reply(
     thread.last_post = post
     thread.last_activity_at = now
     _count_reply(thread, post, author=author, now=now)
+    _fan_out_after_commit(post)
     return post
 
 
@@ -341,6 +353,10 @@ def mark_solution(thread: Thread, *, post: Post | None, by: Employee) -> Thread:
         thread.solution_post = post
         thread.solved_at = timezone.now()
     thread.save(update_fields=["solution_post", "solved_at"])
+    if post is not None:
+        notification_services.notify(
+            [thread.author_id], notification_kinds.SOLVED, actor=by, thread=thread, post=post
+        )
     return thread
 
 

@@ -13,6 +13,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeData, SafeString
+from django.utils.translation import ngettext
 
 from erfaringsforum import urlcache
 from forum.markdown import RENDERER_VERSION
@@ -42,6 +43,20 @@ def pk_url(name: str, pk: int) -> str:
     """{% url name pk %} for URLs with one integer argument, reversed once per process
     (a page of posts has many of them)."""
     return urlcache.pk_url(name, pk)
+
+
+@register.simple_tag
+def replies_text(count: int) -> str:
+    """ "N replies", the message of {% blocktranslate count counter=... %}{{ counter }}
+    reply{% plural %}...: the block tag's context and per-value rendering cost more than the
+    thread page's other tags (F37 in bench/results/history.md)."""
+    return ngettext("%(counter)s reply", "%(counter)s replies", count) % {"counter": count}
+
+
+@register.simple_tag
+def views_text(count: int) -> str:
+    """ "N views", as replies_text."""
+    return ngettext("%(counter)s view", "%(counter)s views", count) % {"counter": count}
 
 
 @register.simple_tag

@@ -19,7 +19,6 @@ from moderation.models import (
     Consultation,
     Escalation,
     InternalNote,
-    Notification,
     Report,
 )
 
@@ -121,10 +120,6 @@ def move_targets(thread: Thread) -> QuerySet[Topic]:
     """Where a thread may move: topics published with every ancestor (the visibility rule's
     topics for everyone), in tree order, except its own."""
     return topic_tree().filter(TREE_PUBLISHED).exclude(pk=thread.topic_id)
-
-
-def notifications_for(user: Employee, *, limit: int = 50) -> list[Notification]:
-    return list(Notification.objects.filter(recipient=user).order_by("-created_at")[:limit])
 
 
 def post_for_action(pk: int) -> Post:

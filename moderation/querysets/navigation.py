@@ -9,9 +9,9 @@ from accounts.permissions import DEPARTMENT_CONTACTS_GROUP, is_admin
 from erfaringsforum.db import prepared_cursor
 from forum import permissions  # the topic roles (moderation.permissions builds on them)
 from forum.models import Post, Thread, Topic
+from forum.notifications.querysets import unread_count_params, unread_count_sql
 from moderation.models import (
     Escalation,
-    Notification,
     Report,
 )
 
@@ -48,9 +48,7 @@ my_topics AS (
     report, post, thread = Report._meta.db_table, Post._meta.db_table, Thread._meta.db_table
     counts = f"""
 SELECT
-  (SELECT count(*) FROM {Notification._meta.db_table} n
-    WHERE n.{_col(Notification, "recipient")} = %(user)s
-      AND n.{_col(Notification, "read_at")} IS NULL) AS unread,
+  {unread_count_sql("%(user)s")} AS unread,
   EXISTS (SELECT 1 FROM my_topics) AS moderates,
   (SELECT count(*) FROM {report} r
      JOIN {post} po ON po.id = r.{_col(Report, "post")}
@@ -89,6 +87,7 @@ def navigation_params(user: Employee) -> dict:
         "report_open": Report.Status.OPEN,
         "received": Escalation.Status.RECEIVED,
         "in_progress": Escalation.Status.IN_PROGRESS,
+        **unread_count_params(),
     }
 
 

@@ -11,6 +11,7 @@ from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum import services as forum_services
 from forum.models import Post, Thread, Topic
+from moderation import notices
 from moderation.models import AuditEntry
 from moderation.services.audit import (
     record_post_audit,
@@ -18,7 +19,7 @@ from moderation.services.audit import (
     require_reason,
 )
 from moderation.services.locking import locked_thread
-from moderation.services.notifications import notify, object_url
+from moderation.services.notifications import notify
 from moderation.services.reports import resolve_reports
 
 A = AuditEntry.Action
@@ -40,15 +41,15 @@ def locked_post(post: Post) -> tuple[Thread, Post]:
 
 
 def _settle_post(
-    post: Post, *, by: Employee, action: str, reason: str, message: str, url: str
+    post: Post, thread: Thread, *, by: Employee, action: str, reason: str, notice: str
 ) -> None:
     """The end of a moderator action that settles a post (hide, edit): its open reports
-    are resolved, the audit entry says how many, the author gets `message` linking to
-    `url`."""
+    are resolved, the audit entry says how many, the author is told (`notice`, with the
+    reason)."""
     resolved = resolve_reports(post, by=by, note=reason)
     details = {"reports_resolved": resolved}
     record_post_audit(post, actor=by, action=action, reason=reason, details=details)
-    notify(post.author_id, by, message, url)
+    notify(post.author_id, by, notice, thread=thread, post=post, params={"reason": reason})
 
 
 @atomic_with_retry
@@ -67,15 +68,7 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     # Counters (the topic's row) before the reports: the lock order of
     # erfaringsforum.transactions puts topics before everything else.
     refresh_counters(threads=[thread], topics=[thread.topic])
-    _settle_post(
-        post,
-        by=by,
-        action=A.HIDE_POST,
-        reason=reason,
-        message=_("A moderator hid your post in “%(thread)s”. Reason: %(reason)s")
-        % {"thread": thread.title, "reason": reason},
-        url=object_url(thread),
-    )
+    _settle_post(post, thread, by=by, action=A.HIDE_POST, reason=reason, notice=notices.POST_HIDDEN)
     return post
 
 
@@ -90,9 +83,8 @@ def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
         raise ValidationError(_("This post is not hidden."))
     save_fields(post, hidden_at=None, hidden_by=None)
     refresh_counters(threads=[thread], topics=[thread.topic])
-    message = _("A moderator restored your post in “%(thread)s”.") % {"thread": thread.title}
     record_post_audit(post, actor=by, action=A.RESTORE_POST, reason=reason)
-    notify(post.author_id, by, message, object_url(thread))
+    notify(post.author_id, by, notices.POST_RESTORED, thread=thread, post=post)
     return post
 
 
@@ -109,14 +101,7 @@ def edit_post_as_moderator(
     post = forum_services.edit_post(post, editor=by, body=body, title=title, reason=reason)
     thread = Thread.objects.select_related("topic").get(pk=post.thread_id)
     post.thread = thread
-    message = _("A moderator edited your post in “%(thread)s”. The earlier version is kept.") % {
-        "thread": thread.title
-    }
-    if reason:
-        message += " " + _("Reason: %(reason)s") % {"reason": reason}
-    _settle_post(
-        post, by=by, action=A.EDIT_POST, reason=reason, message=message, url=object_url(post)
-    )
+    _settle_post(post, thread, by=by, action=A.EDIT_POST, reason=reason, notice=notices.POST_EDITED)
     return post
 
 
@@ -183,11 +168,8 @@ def move_thread(thread: Thread, *, by: Employee, to_topic: Topic, reason: str = 
         details={"from_topic": source.pk, "to_topic": to_topic.pk, "to_name": to_topic.name},
     )
     notify(
-        thread.author_id,
-        by,
-        _("A moderator moved your thread “%(thread)s” from %(source)s to %(target)s.")
-        % {"thread": thread.title, "source": source.name, "target": to_topic.name},
-        object_url(thread),
-    )
+        thread.author_id, by, notices.THREAD_MOVED, thread=thread,
+        params={"source": source.name, "target": to_topic.name},
+    )  # fmt: skip
     refresh_counters(topics=sorted([source, to_topic], key=lambda topic: topic.pk))
     return thread

@@ -10,6 +10,8 @@ from accounts.models import Employee
 from erfaringsforum.transactions import atomic_with_retry
 from forum.markdown import render_markdown
 from forum.models import Thread
+from forum.notifications import services as notification_services
+from moderation import notices
 from moderation.models import AuditEntry, Consultation, InternalNote
 from moderation.services.audit import record_thread_audit
 from moderation.services.locking import locked_thread
@@ -30,6 +32,9 @@ def open_consultation(thread: Thread, *, by: Employee) -> Consultation:
     )
     if created:
         record_thread_audit(thread, actor=by, action=A.OPEN_CONSULTATION)
+        notification_services.notify_staff(
+            thread.topic, notices.CONSULTATION_OPENED, actor=by, thread=thread
+        )
     return consultation
 
 
@@ -41,7 +46,8 @@ def add_internal_note(
     body: str,
     submission_key: uuid.UUID | None = None,
 ) -> InternalNote:
-    """Write an internal note. It creates no notification and no public trace.
+    """Write an internal note. The topic's staff are told (a staff-only notification);
+    there is no public trace.
 
     A form sent twice with the same `submission_key` returns the note it already made.
 
@@ -69,4 +75,8 @@ def add_internal_note(
             note.save()
     except IntegrityError:  # the other click of a double submit won the race
         return InternalNote.objects.get(submission_key=submission_key, author=author)
+    thread = consultation.thread
+    notification_services.notify_staff(
+        thread.topic, notices.CONSULTATION_NOTE, actor=author, thread=thread
+    )
     return note

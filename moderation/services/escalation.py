@@ -13,10 +13,12 @@ from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry, lock_author
 from forum import services as forum_services
 from forum.models import Post, Thread
-from moderation.models import AuditEntry, Escalation, Notification
+from forum.notifications import services as notification_services
+from moderation import notices
+from moderation.models import AuditEntry, Escalation
 from moderation.services.audit import record_thread_audit, require_reason
 from moderation.services.locking import lock_thread, locked_thread
-from moderation.services.notifications import notify, object_url
+from moderation.services.notifications import notify
 
 A = AuditEntry.Action
 
@@ -91,14 +93,10 @@ def escalate_thread(
     contacts = Employee.objects.filter(
         unit=department, groups__name=DEPARTMENT_CONTACTS_GROUP, is_active=True
     ).values_list("pk", flat=True)
-    message = _("New escalation to %(department)s: “%(thread)s”") % {
-        "department": department.name,
-        "thread": thread.title,
-    }
-    url = object_url(escalation)
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=pk, message=message[:500], url=url) for pk in contacts]
-    )
+    notification_services.notify(
+        contacts, notices.ESCALATION_NEW, actor=by, thread=thread,
+        params={"escalation": escalation.pk, "department": department.name},
+    )  # fmt: skip
     return escalation
 
 
@@ -143,12 +141,9 @@ def set_escalation_status(
         details={"escalation": escalation.pk, "from": previous, "to": status},
     )
     notify(
-        escalation.escalated_by_id,
-        by,
-        _("The escalation of “%(thread)s” is now %(status)s.")
-        % {"thread": escalation.thread.title, "status": escalation.get_status_display()},
-        object_url(escalation),
-    )
+        escalation.escalated_by_id, by, notices.ESCALATION_STATUS, thread=escalation.thread,
+        params={"escalation": escalation.pk, "status": escalation.status},
+    )  # fmt: skip
     return escalation
 
 
@@ -209,10 +204,7 @@ def answer_escalation(
     )
     for recipient in {escalation.escalated_by_id, thread.author_id}:
         notify(
-            recipient,
-            by,
-            _("%(department)s answered the escalation of “%(thread)s”.")
-            % {"department": escalation.department.name, "thread": thread.title},
-            object_url(post),
-        )
+            recipient, by, notices.ESCALATION_ANSWERED, thread=thread, post=post,
+            params={"escalation": escalation.pk, "department": escalation.department.name},
+        )  # fmt: skip
     return escalation

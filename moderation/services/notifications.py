@@ -1,14 +1,13 @@
-"""What the product tells an employee: notifications written by the actions, read marks."""
+"""What moderation tells people, through the forum's notifications (forum.notifications):
+a kind (moderation.notices) and the ids it is about, never a sentence."""
 
 from collections.abc import Iterable
 
-from django.db.models import Q
 from django.urls import NoReverseMatch
-from django.utils import timezone
 
 from accounts.models import Employee
-from moderation import querysets
-from moderation.models import Notification
+from forum.models import Post, Thread
+from forum.notifications import services as notification_services
 
 
 def object_url(obj) -> str:
@@ -19,10 +18,19 @@ def object_url(obj) -> str:
         return ""
 
 
-def notify(recipient_id: int | None, actor: Employee, message: str, url: str = "") -> None:
-    """Tell an employee in the product, in the action's transaction (never the actor)."""
-    if recipient_id and recipient_id != actor.pk:
-        Notification.objects.create(recipient_id=recipient_id, message=message[:500], url=url)
+def notify(
+    recipient_id: int | None,
+    actor: Employee,
+    kind: str,
+    *,
+    thread: Thread | None = None,
+    post: Post | None = None,
+    params: dict | None = None,
+) -> None:
+    """Tell an employee, in the action's transaction (never the actor)."""
+    notification_services.notify(
+        [recipient_id], kind, actor=actor, thread=thread, post=post, params=params
+    )
 
 
 def mark_notifications_read(recipient: Employee, *, ids: Iterable[int] | None = None) -> int:
@@ -30,9 +38,4 @@ def mark_notifications_read(recipient: Employee, *, ids: Iterable[int] | None = 
 
     Caller checked: nothing (only the recipient's own notifications change).
     """
-    qs = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(Q(pk__in=list(ids)))
-    done = qs.update(read_at=timezone.now())
-    querysets.forget_navigation_counts(recipient)  # the header shows the new count
-    return done
+    return notification_services.mark_read(recipient, ids=ids)

@@ -9,6 +9,8 @@ from accounts.models import Employee
 from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum.models import Post
+from forum.notifications import services as notification_services
+from moderation import notices
 from moderation.models import AuditEntry, Report
 from moderation.services.audit import record_post_audit, require_reason
 from moderation.services.locking import lock_thread
@@ -33,6 +35,11 @@ def report_post(post: Post, *, reporter: Employee, reason: str) -> Report:
             report.save()
     except IntegrityError:  # a double submit won the race
         return existing.get()
+    thread = post.thread
+    notification_services.notify_staff(
+        thread.topic, notices.REPORT_NEW, actor=reporter, thread=thread, post=post,
+        moderators_only=True,
+    )  # fmt: skip
     return report
 
 

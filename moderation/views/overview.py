@@ -4,12 +4,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from erfaringsforum.pagination import page_number
-from moderation import forms, permissions, services
+from moderation import forms, permissions
 from moderation import querysets as q
 from moderation.models import AuditEntry
-from moderation.views.base import GET_POST, crumbs, query_without_page
+from moderation.views.base import crumbs, query_without_page
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -61,14 +62,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-@GET_POST
+@require_safe
 def notifications(request: HttpRequest) -> HttpResponse:
-    """The employee's notifications; POST marks them all read."""
-    if request.method == "POST":
-        services.mark_notifications_read(request.user)
-        return redirect("moderation:notifications")
-    return render(
-        request,
-        "moderation/notifications.html",
-        {"items": q.notifications_for(request.user), "crumbs": crumbs(request, _("Notifications"))},
-    )
+    """The notifications moved to the forum's list (forum.notifications); old links go on."""
+    return redirect("notifications:list", permanent=True)

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from forum import permissions as forum_permissions
 from forum import querysets as forum_querysets
+from forum.notifications.models import Notification
 from moderation import permissions, services
-from moderation.models import ClarifiedAnswer, Notification
+from moderation.models import ClarifiedAnswer
 from moderation.querysets import navigation_counts, thread_moderation_summary
 from tests.moderation.conftest import make_post
 
@@ -58,10 +59,28 @@ def test_the_thread_context_for_an_employee_offers_only_reporting(
     assert not any(p.rights.hide or p.rights.clarify for p in posts)
 
 
+def test_the_thread_panel_is_left_out_where_it_has_nothing_to_show(
+    thread_a, post_a, author, moderator_a, expert
+):
+    """F36: an employee on a thread without clarified answers or escalations gets no panel
+    (the page renders no include); the topic's staff get their tools, and everyone gets
+    the panel once the thread has a clarified answer."""
+    from forum import extensions
+
+    assert extensions.thread_panels(author, thread_a) == []
+    (panel,) = extensions.thread_panels(moderator_a, thread_a)
+    assert panel["context"]["mod"].can_moderate
+    services.clarify_post(post_a, by=expert)
+    thread = forum_querysets.thread_for_page(thread_a.pk)  # its probes see the answer
+    (panel,) = extensions.thread_panels(author, thread)
+    assert [a.post_id for a in panel["context"]["mod"].clarified] == [post_a.pk]
+    assert not panel["context"]["mod"].can_moderate
+
+
 def test_internal_notes_leak_nowhere(thread_a, post_a, moderator_a, expert, employee):
     consultation = services.open_consultation(thread_a, by=moderator_a)
     services.add_internal_note(consultation, author=expert, body=SECRET)
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(recipient=employee).exists()  # staff only
     assert navigation_counts(employee)["unread"] == 0
     client = Client()
     client.force_login(employee)
@@ -69,7 +88,7 @@ def test_internal_notes_leak_nowhere(thread_a, post_a, moderator_a, expert, empl
         reverse("forum:thread-detail", args=[thread_a.pk]) + "?page=1",
         reverse("forum:topic-detail", args=[thread_a.topic.slug]),
         reverse("forum:search") + "?q=Hemmelig+vurdering",
-        reverse("moderation:notifications"),
+        reverse("notifications:list"),
     ]
     for url in pages:
         response = client.get(url)
@@ -98,7 +117,8 @@ def test_header_counts_for_each_role(
     services.report_post(make_post(post_a.thread, employee, "Nytt"), reporter=author, reason="x")
     with django_assert_num_queries(1):
         counts = navigation_counts(moderator_a)
-    assert counts == {"unread": 0, "moderates": True, "reports": 1, "contact": False, "inbox": 0}
+    # unread: the two reports told to the moderator (issue 15)
+    assert counts == {"unread": 2, "moderates": True, "reports": 1, "contact": False, "inbox": 0}
     assert navigation_counts(moderator_b)["reports"] == 0
     assert navigation_counts(moderator_b)["moderates"] is True
     assert navigation_counts(admin_user)["reports"] == 1
@@ -130,7 +150,7 @@ def test_the_header_counts_come_with_the_topic_rights(
 
 
 def test_counts_read_with_the_rights_follow_a_change_in_the_same_request(post_a, author):
-    Notification.objects.create(recipient=author, message="Innlegget ditt er skjult")
+    Notification.objects.create(recipient=author, kind="message", params={"message": "Skjult"})
     permissions.is_topic_moderator(author, post_a.thread.topic)
     assert navigation_counts(author)["unread"] == 1
     services.mark_notifications_read(author)
@@ -178,7 +198,7 @@ def test_the_header_counts_sql_equals_the_orm(
     services.escalate_thread(
         post_a.thread, by=moderator_a, department=department, category="routine", summary="x"
     )
-    Notification.objects.create(recipient=author, message="Hei")
+    Notification.objects.create(recipient=author, kind="message", params={"message": "Hei"})
     from django.contrib.auth.models import Group
     from guardian.shortcuts import assign_perm
 

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from forum.models import Post, PostRevision
-from moderation import services
+from forum.notifications.models import Notification
+from moderation import notices, services
 from moderation.models import (
     AuditEntry,
     ClarifiedAnswer,
     Escalation,
-    Notification,
     Report,
 )
 from moderation.services import escalation as escalation_services
@@ -53,7 +53,11 @@ def test_hiding_a_post_resolves_its_reports_logs_and_tells_the_author(
     )
     assert entry.topic == post_a.thread.topic
     notice = Notification.objects.get(recipient=employee)
-    assert "hid your post" in notice.message and "personopplysninger" in notice.message
+    assert (notice.kind, notice.post, notice.params) == (
+        notices.POST_HIDDEN,
+        post_a,
+        {"reason": "Inneholder personopplysninger"},
+    )
     post_a.thread.refresh_from_db()
     assert post_a.thread.reply_count == 0  # the forum's counters follow
 
@@ -98,7 +102,7 @@ def test_a_moderator_edit_keeps_the_earlier_version_and_tells_the_author(
         revision.body_md == "Et svar som kanskje er feil." and revision.replaced_by == moderator_a
     )
     assert audit("edit_post").reason == "Feil paragraf"
-    assert "edited your post" in Notification.objects.get(recipient=employee).message
+    assert Notification.objects.get(recipient=employee).kind == notices.POST_EDITED
 
 
 @pytest.mark.parametrize(
@@ -130,7 +134,7 @@ def test_moving_a_thread_to_a_published_topic(thread_a, topic_a, topic_b, modera
     assert (topic_a.thread_count, topic_b.thread_count) == (0, 1)
     entry = audit("move_thread")
     assert entry.topic == topic_a and entry.details["to_topic"] == topic_b.pk
-    assert "moved your thread" in Notification.objects.get(recipient=author).message
+    assert Notification.objects.get(recipient=author).kind == notices.THREAD_MOVED
 
 
 def test_a_thread_cannot_move_to_an_unpublished_topic(thread_a, make_topic, moderator_a):
@@ -163,7 +167,12 @@ def test_opening_a_consultation_twice_gives_one(thread_a, moderator_a, expert):
     services.add_internal_note(first, author=expert, body="Dette må **jurist** se på.")
     assert "<strong>jurist</strong>" in first.notes.get().body_html
     assert AuditEntry.objects.filter(action="open_consultation").count() == 1
-    assert not Notification.objects.exists()
+    # The back-office is told of the opening and of the note (never the writer), the
+    # moderator of the note; nobody else.
+    told = Notification.objects.values_list("recipient_id", "kind")
+    assert sorted(told) == sorted([
+        (expert.pk, notices.CONSULTATION_OPENED), (moderator_a.pk, notices.CONSULTATION_NOTE),
+    ])  # fmt: skip
 
 
 def test_escalating_twice_with_one_key_makes_one_escalation(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from forum.models import Thread
 from moderation import services
-from moderation.models import AuditEntry, ClarifiedAnswer, Escalation, Notification, Report
+from moderation.models import AuditEntry, ClarifiedAnswer, Escalation, Report
 from tests.moderation.conftest import make_post
 
 BASE = 3  # session, employee, header counts
@@ -126,27 +126,23 @@ def test_the_audit_log_of_a_moderator_holds_only_their_topics(busy_topic, topic_
     assert {e.topic_id for e in response.context["entries"]} == {topic_b.pk}
 
 
-def test_notifications_page_and_mark_read(post_a, moderator_a, employee, django_assert_num_queries):
-    services.hide_post(post_a, by=moderator_a, reason="Ufint")
-    client = client_for(employee)
-    with django_assert_num_queries(BASE + 1):
-        response = client.get(reverse("moderation:notifications"))
-    assert "Ufint" in response.content.decode()
-    client.post(reverse("moderation:notifications"))
-    assert not Notification.objects.filter(read_at__isnull=True).exists()
+def test_the_old_notifications_address_leads_to_the_new_list(employee_client):
+    response = employee_client.get(reverse("moderation:notifications"))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("notifications:list")
 
 
 def test_the_header_links_to_the_queue_with_the_report_count(post_a, author, moderator_a):
     services.report_post(post_a, reporter=author, reason="Feil")
-    html = client_for(moderator_a).get(reverse("moderation:notifications")).content.decode()
+    html = client_for(moderator_a).get(reverse("notifications:list")).content.decode()
     assert reverse("moderation:queue") in html
     assert '<span class="count">(1)</span>' in html
 
 
 def test_an_employee_has_no_queue_link(employee_client):
-    html = employee_client.get(reverse("moderation:notifications")).content.decode()
+    html = employee_client.get(reverse("notifications:list")).content.decode()
     assert f'href="{reverse("moderation:queue")}"' not in html
-    assert reverse("moderation:notifications") in html
+    assert reverse("notifications:list") in html
 
 
 def test_a_refused_report_keeps_the_form(post_a, author):
