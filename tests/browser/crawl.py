@@ -54,6 +54,7 @@ NOT_PAGES = {
     "forum:similar-threads": "an HTML fragment the new-thread page's script fetches",
     "forum:thread-solution": "POST only",
     "forum:post-restore": "POST only",
+    "notifications:mark-read": "POST only",
     "moderation:dismiss-report": "POST only",
     "moderation:lock-thread": "POST only",
     "moderation:unlock-thread": "POST only",
