@@ -137,7 +137,11 @@ def main() -> None:
             print(path.relative_to(ROOT))
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)  # gunicorn's graceful stop; a busy machine is slow
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
 
 
 if __name__ == "__main__":
