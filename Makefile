@@ -14,7 +14,7 @@ TEST_WORKERS ?= 2
 DB_ENV = export DATABASE_URL="$$($(PY) scripts/ensure_db.py)";
 OWNER_DB_ENV = export DATABASE_URL="$$($(PY) scripts/ensure_db.py --owner)";
 
-.PHONY: run dev test setup venv db browser messages lint check serve bench clean
+.PHONY: run dev test setup venv db browser vnu messages lint check serve bench clean screenshots
 
 # `make run`: production settings on the loopback. DEBUG off (the product's own error pages),
 # a secret key generated once into var/secret_key (ignored by git), static files collected
@@ -43,7 +43,7 @@ $(SECRET_KEY_FILE):
 	@(umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@)
 	@echo "Generated a secret key in $@ (kept for the next runs; not in git)."
 
-test: setup browser  ## set up, then lint, migration check and the whole test suite
+test: setup browser vnu  ## set up, then lint, migration check and the whole test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -68,6 +68,22 @@ browser:  ## Debian's chromium for the Playwright tests (never `playwright insta
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium)."; exit 1; fi; }
+
+# The Nu HTML Checker for the crawl test (tests/browser/test_every_page_browser.py): the
+# vnu-jar package from npm in the ignored var/ (its postinstall, which may fetch a Java, is
+# not run), executed by Debian's Java.
+VNU_VERSION := 26.9.27
+VNU_DIR := var/node_modules/vnu-jar
+vnu:  ## the Nu HTML Checker (vnu-jar from npm, Debian's Java) into var/
+	@command -v java >/dev/null && command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm >/dev/null; \
+	  else echo "Install Debian's Java and npm (sudo apt-get install default-jre-headless npm)."; exit 1; fi; }
+	@grep -qs '"version": "$(VNU_VERSION)"' $(VNU_DIR)/package.json || \
+	  npm install --prefix var --no-save --no-audit --no-fund --ignore-scripts --silent vnu-jar@$(VNU_VERSION)
+
+screenshots: setup browser  ## the demo's home, a thread and the moderation queue at 1,280 and 375 px into docs/screenshots/
+	@($(OWNER_DB_ENV) DEBUG=1 $(PY) manage.py migrate --noinput -v 0)
+	@$(DB_ENV) $(PY) scripts/screenshots.py
 
 db: venv
 	@$(PY) scripts/ensure_db.py

@@ -1,5 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import (
+    ReadOnlyPasswordHashField,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+)
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
@@ -13,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.models import County, Employee, Unit
+from erfaringsforum.admin_helpers import AutocompleteAdminMixin
 
 
 def protected_relations(employee: Employee) -> list[tuple[str, int]]:
@@ -39,7 +46,7 @@ class CountyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["number", "name", "kind", "county", "parent"]
     list_filter = ["kind", "county"]
     search_fields = ["name", "number"]
@@ -47,8 +54,25 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """Django's read-only password summary (a <div> with a link) without the attributes of
+    a form control that its field gives it: `disabled` is not allowed on a <div> (Nu HTML
+    Checker) and its aria-describedby names a help text the admin renders without an id."""
+
+    def get_context(self, name: str, value, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        for attr in ("disabled", "aria-describedby"):
+            context["widget"]["attrs"].pop(attr, None)
+        return context
+
+
+class EmployeeChangeForm(UserChangeForm):
+    password = ReadOnlyPasswordHashField(label=_("Password"), widget=PasswordSummaryWidget)
+
+
 @admin.register(Employee)
-class EmployeeAdmin(UserAdmin):
+class EmployeeAdmin(AutocompleteAdminMixin, UserAdmin):
+    form = EmployeeChangeForm
     ordering = ["name"]
     list_display = ["name", "email", "title", "unit", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups", "unit__county"]
@@ -67,8 +91,19 @@ class EmployeeAdmin(UserAdmin):
             {"classes": ["wide"], "fields": ["email", "name", "unit", "password1", "password2"]},
         ),
     ]
-    filter_horizontal = ["groups"]
+    # The dates are the system's record, not the admin's to type: read-only (the two
+    # unlabelled inputs of a split date-time widget go too).
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = []
     delete_confirmation_template = "admin/accounts/employee/delete_confirmation.html"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":  # two roles: check boxes (named, no script needed)
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            # Django's help text would be linked by an id the admin does not render for a
+            # group of check boxes; the two role names say what they give.
+            kwargs["help_text"] = ""
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -57,10 +57,6 @@ class BackOfficeForm(forms.ModelForm):
 @admin.register(BackOffice)
 class BackOfficeAdmin(admin.ModelAdmin):
     form = BackOfficeForm
-
-    class Media:
-        js = ["js/admin-autocomplete-labels.js"]
-
     list_display = ["name", "member_count", "topic_names"]
     search_fields = ["name"]
 
@@ -125,7 +121,7 @@ class StaffingEmployeeAdmin(EmployeeAdmin):
     staffing is changed on the topic or back-office page). Registered here, not in accounts,
     because topics and back-offices are above it (accounts <- forum <- moderation)."""
 
-    readonly_fields = ["moderates", "backs"]
+    readonly_fields = [*EmployeeAdmin.readonly_fields, "moderates", "backs"]
 
     def get_fieldsets(self, request: HttpRequest, obj: Employee | None = None):
         fieldsets = super().get_fieldsets(request, obj)

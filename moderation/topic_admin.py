@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from mptt.admin import DraggableMPTTAdmin
 
+from erfaringsforum.admin_helpers import AutocompleteAdminMixin
 from forum.models import Topic
 from moderation import services
 
@@ -56,7 +57,7 @@ class TopicAdminForm(forms.ModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(DraggableMPTTAdmin):
+class TopicAdmin(AutocompleteAdminMixin, DraggableMPTTAdmin):
     form = TopicAdminForm
     # Six narrow columns: the list fits 1,280 px beside the filters (the deputy is on the
     # change page; the state says both "published" and whether a draft is staffed).
@@ -103,10 +104,12 @@ class TopicAdmin(DraggableMPTTAdmin):
         # No inline style (the CSP forbids it): the depth is shown with dashes.
         return format_html("{}{}", "— " * item.level, item.name)
 
-    change_form_template = "admin/forum/topic/change_form.html"
+    @admin.display(description=_("Move"))
+    def tree_actions(self, item: Topic, *args, **kwargs) -> str:
+        # django-mptt's drag handle column has an empty header (axe: empty-table-header).
+        return super().tree_actions(item, *args, **kwargs)
 
-    class Media:
-        js = ["js/admin-autocomplete-labels.js"]
+    change_form_template = "admin/forum/topic/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         # A parent topic counts its subtopics' threads, as the home page does: the sum over

@@ -32,7 +32,26 @@
     });
   }
 
+  /* A box of several values (select2's multiple selection) draws its "clear all" cross as a
+     <span> inside its <ul> of chosen values, where only <li> may be (axe: list); it is
+     moved just before the list, inside the same box (select2 listens on the box), each
+     time select2 draws the list again. */
+  function moveClearButtons() {
+    document.querySelectorAll("ul.select2-selection__rendered > .select2-selection__clear")
+      .forEach(function (button) {
+        button.parentNode.parentNode.insertBefore(button, button.parentNode);
+      });
+  }
+
+  function watchLists() {
+    moveClearButtons();
+    document.querySelectorAll("ul.select2-selection__rendered").forEach(function (list) {
+      new MutationObserver(moveClearButtons).observe(list, { childList: true });
+    });
+  }
+
   window.addEventListener("load", function () {
+    window.setTimeout(watchLists, 0);
     window.setTimeout(nameBoxes, 0);
   });
   document.addEventListener("focusin", function (event) {
