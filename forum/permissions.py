@@ -345,6 +345,14 @@ def check_restore_post(user: User, post: Post) -> None:
 # Queryset filters -----------------------------------------------------------------------
 
 
+def staffed_topic_ids(user: User) -> list[int]:
+    """The topics the user staffs (either permission), from the grants the request reads
+    anyway (with the header's counts): a literal list plans faster than guardian subqueries."""
+    if not _active(user):
+        return []
+    return sorted({int(pk) for pk, codename in _topic_perms(user) if codename in STAFF_PERMISSIONS})
+
+
 def topics_visible_to(user: User, topics: QuerySet[Topic]) -> QuerySet[Topic]:
     """The visibility rule as a filter: topics published with every ancestor, plus those
     the user staffs (all for admins)."""
