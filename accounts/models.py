@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erfaringsforum.fields import optional_reference
 from erfaringsforum.urlcache import pk_url
 
 
@@ -39,23 +40,10 @@ class Unit(models.Model):
     number = models.CharField(_("unit number"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    county = models.ForeignKey(
-        County,
-        verbose_name=_("county"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="units",
-        help_text=_("Empty for national units."),
+    county = optional_reference(
+        County, _("county"), related_name="units", help_text=_("Empty for national units.")
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent unit"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
+    parent = optional_reference("self", _("parent unit"), related_name="children")
 
     class Meta:
         ordering = ["name"]
@@ -105,14 +93,7 @@ class Employee(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="employees",
-    )
+    unit = optional_reference(Unit, _("unit"), related_name="employees")
     is_staff = models.BooleanField(_("admin access"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -1,6 +1,8 @@
 """Organisation-wide roles. Per-topic roles live in moderation.permissions."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from accounts.models import Employee
 
@@ -8,6 +10,20 @@ LEADERS_GROUP = "leder"
 DEPARTMENT_CONTACTS_GROUP = "fagavdelingskontakt"
 
 User = Employee | AnonymousUser
+
+
+def deny_unless(allowed: bool, reason: str) -> None:
+    """The body of a ``check_*`` rule: PermissionDenied (403, saying `reason`) unless
+    `allowed`."""
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def hide_unless(allowed: bool, reason: str = "") -> None:
+    """The body of a ``check_*`` rule where a refusal must not confirm that the object
+    exists: Http404 unless `allowed`."""
+    if not allowed:
+        raise Http404(reason)
 
 
 def is_admin(user: User) -> bool:

@@ -242,3 +242,18 @@ def _upsert(store: dict, key: str, values: dict, report: ImportReport, build) ->
         report.updated += 1
     else:
         report.unchanged += 1
+
+
+@transaction.atomic
+def deactivate_employee(employee: Employee, *, by: Employee) -> Employee:
+    """Close an employee's account instead of deleting it: they can no longer sign in (the
+    backends refuse an inactive account, so an open session ends on its next request), and
+    everything they wrote keeps their name. Idempotent.
+
+    Locks the employee row. Caller checked: ``accounts.permissions.can_use_admin(by)``.
+    """
+    employee = Employee.objects.select_for_update(no_key=True).get(pk=employee.pk)
+    if employee.is_active:
+        employee.is_active = False
+        employee.save(update_fields=["is_active"])
+    return employee

@@ -1,3 +1,8 @@
+"""Path converters every app's URLs use. Importing this module registers `<id:...>`."""
+
+from django.urls import register_converter
+
+
 class IdConverter:
     """A primary key that fits in a bigint: longer numbers are a 404, not a database error."""
 
@@ -8,3 +13,6 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+register_converter(IdConverter, "id")

@@ -1,9 +1,12 @@
+import contextlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.template.loader import render_to_string
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 
 class BadInputMiddleware:
@@ -67,4 +70,27 @@ class PrivatePagesMiddleware:
         if signed_in:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
+        return response
+
+
+class LanguageMiddleware:
+    """Bokmål unless the reader chose English: the language is the one in the language
+    cookie (set by the language switch, Django's ``set_language``), else LANGUAGE_CODE.
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is never consulted: the
+    product is Norwegian first, and an en-US browser must not turn it English."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = settings.LANGUAGE_CODE
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen:
+            with contextlib.suppress(LookupError):
+                language = translation.get_supported_language_variant(chosen)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

@@ -80,7 +80,8 @@ MIDDLEWARE = [
     # Before the session: a NUL byte in the session cookie must not reach its lookup.
     "erfaringsforum.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language cookie or bokmål; never the browser's Accept-Language.
+    "erfaringsforum.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -198,6 +199,14 @@ GUARDIAN_RAISE_403 = False
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The reader's choice of language (the header's switch) is remembered for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# Unambiguous English dates (1 Dec 2026, not 12/01/2026).
+FORMAT_MODULE_PATH = ["erfaringsforum.formats"]
+# Confirmations are translated when they are read, in the reader's language.
+MESSAGE_STORAGE = "erfaringsforum.messages.ReaderLanguageStorage"
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from erfaringsforum.fields import optional_reference
 from erfaringsforum.urlcache import pk_url, slug_url
 
 BODY_MAX_LENGTH = 32_000
@@ -22,47 +23,32 @@ class Topic(MPTTModel):
     constraint trigger.
     """
 
-    parent = TreeForeignKey(
-        "self",
-        verbose_name=_("parent topic"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
+    parent = optional_reference(
+        "self", _("parent topic"), related_name="children", field=TreeForeignKey
     )
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("moderator"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="moderated_topics",
+    moderator = optional_reference(
+        settings.AUTH_USER_MODEL, _("moderator"), related_name="moderated_topics"
     )
-    deputy_moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("deputy moderator"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="deputy_topics",
+    deputy_moderator = optional_reference(
+        settings.AUTH_USER_MODEL, _("deputy moderator"), related_name="deputy_topics"
     )
-    back_office = models.ForeignKey(
-        "moderation.BackOffice",
-        verbose_name=_("back-office"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="topics",
+    back_office = optional_reference(
+        "moderation.BackOffice", _("back-office"), related_name="topics"
     )
     # Denormalised by the forum's write services, never by save().
     thread_count = models.PositiveIntegerField(_("threads"), default=0)
     post_count = models.PositiveIntegerField(_("posts"), default=0)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    # mptt's tree columns, declared as mptt would add them, to give them names.
+    lft = models.PositiveIntegerField(_("tree start"), editable=False)
+    rght = models.PositiveIntegerField(_("tree end"), editable=False)
+    tree_id = models.PositiveIntegerField(_("tree"), db_index=True, editable=False)
+    level = models.PositiveIntegerField(_("depth"), editable=False)
 
     class MPTTMeta:
         order_insertion_by = ["position", "name"]
@@ -126,19 +112,21 @@ class Thread(models.Model):
     # views of every day up to views_counted_through, folded in by forum.services once a day;
     # a page adds the few day rows after it (forum.querysets.VIEWS_SQL).
     view_count = models.PositiveBigIntegerField(_("views"), default=0)
-    views_counted_through = models.DateField(null=True, blank=True, editable=False)
-    last_post = models.ForeignKey(
-        "Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    views_counted_through = models.DateField(
+        _("views counted through"), null=True, blank=True, editable=False
     )
-    pinned = models.BooleanField(_("pinned"), default=False)
-    locked = models.BooleanField(_("locked"), default=False)
-    solution_post = models.ForeignKey(
+    last_post = models.ForeignKey(
         "Post",
-        verbose_name=_("accepted answer"),
+        verbose_name=_("last post"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+    )
+    pinned = models.BooleanField(_("pinned"), default=False)
+    locked = models.BooleanField(_("locked"), default=False)
+    solution_post = optional_reference(
+        "Post", _("accepted answer"), related_name="+", on_delete=models.SET_NULL
     )
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
 
@@ -197,16 +185,12 @@ class Post(models.Model):
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     edit_count = models.PositiveIntegerField(_("edits"), default=0)
     hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    hidden_by = optional_reference(settings.AUTH_USER_MODEL, _("hidden by"), related_name="+")
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     # A client-generated key per form; a resubmitted form finds the post it already made.
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("post")
@@ -242,15 +226,18 @@ class Post(models.Model):
 class PostRevision(models.Model):
     """An earlier version of a post, kept whenever the post is edited."""
 
-    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="revisions")
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.PROTECT, related_name="revisions"
+    )
     number = models.PositiveIntegerField(_("version"))
     body_md = models.TextField(_("text"))
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(_("written"))
     replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
     replaced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("replaced by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
@@ -272,12 +259,16 @@ class ThreadViewDay(models.Model):
     one thread rarely wait on the same row, and never on the thread row itself.
     """
 
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="view_days")
-    day = models.DateField()
-    bucket = models.PositiveSmallIntegerField(default=0)
-    views = models.PositiveIntegerField(default=0)
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="view_days"
+    )
+    day = models.DateField(_("day"))
+    bucket = models.PositiveSmallIntegerField(_("bucket"), default=0)
+    views = models.PositiveIntegerField(_("views"), default=0)
 
     class Meta:
+        verbose_name = _("views of a day")
+        verbose_name_plural = _("views of a day")
         constraints = [
             models.UniqueConstraint(
                 fields=["thread", "day", "bucket"], name="threadviewday_unique"
@@ -293,13 +284,20 @@ class ThreadRead(models.Model):
     """How far an employee has read a thread (the highest post position seen)."""
 
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_reads"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="thread_reads",
     )
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
-    last_read_position = models.PositiveIntegerField(default=0)
-    read_at = models.DateTimeField(default=timezone.now)
+    thread = models.ForeignKey(
+        Thread, verbose_name=_("thread"), on_delete=models.CASCADE, related_name="reads"
+    )
+    last_read_position = models.PositiveIntegerField(_("last post read"), default=0)
+    read_at = models.DateTimeField(_("read"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("read mark")
+        verbose_name_plural = _("read marks")
         constraints = [
             models.UniqueConstraint(fields=["employee", "thread"], name="threadread_unique"),
         ]

@@ -24,16 +24,14 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
-from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Employee
-from accounts.permissions import is_admin
+from accounts.permissions import deny_unless, hide_unless, is_admin
 from forum import extensions, querysets
 from forum.models import Post, Thread, Topic
 
@@ -175,8 +173,7 @@ def can_view_topic(user: User, topic: Topic) -> bool:
 
 def check_view_topic(user: User, topic: Topic) -> None:
     """Raises Http404 when the topic must stay invisible to the user."""
-    if not can_view_topic(user, topic):
-        raise Http404(_("There is no such topic."))
+    hide_unless(can_view_topic(user, topic), _("There is no such topic."))
 
 
 def can_view_thread(user: User, thread: Thread) -> bool:
@@ -185,8 +182,7 @@ def can_view_thread(user: User, thread: Thread) -> bool:
 
 def check_view_thread(user: User, thread: Thread) -> None:
     """Raises Http404 when the thread's topic is invisible to the user."""
-    if not can_view_thread(user, thread):
-        raise Http404(_("There is no such thread."))
+    hide_unless(can_view_thread(user, thread), _("There is no such thread."))
 
 
 def can_start_thread(user: User, topic: Topic) -> bool:
@@ -199,8 +195,7 @@ def can_start_thread(user: User, topic: Topic) -> bool:
 def check_start_thread(user: User, topic: Topic) -> None:
     """Http404 for an invisible topic, PermissionDenied when it is closed for posting."""
     check_view_topic(user, topic)
-    if not can_start_thread(user, topic):
-        raise PermissionDenied(_("This topic is not open for new threads."))
+    deny_unless(can_start_thread(user, topic), _("This topic is not open for new threads."))
 
 
 def can_post_reply(user: User, thread: Thread) -> bool:
@@ -215,8 +210,7 @@ def can_post_reply(user: User, thread: Thread) -> bool:
 def check_post_reply(user: User, thread: Thread) -> None:
     """Http404 for an invisible thread, PermissionDenied for a locked one."""
     check_view_thread(user, thread)
-    if not can_post_reply(user, thread):
-        raise PermissionDenied(_("This thread is locked: it takes no new replies."))
+    deny_unless(can_post_reply(user, thread), _("This thread is locked: it takes no new replies."))
 
 
 def can_mark_solution(user: User, thread: Thread) -> bool:
@@ -231,8 +225,9 @@ def can_mark_solution(user: User, thread: Thread) -> bool:
 
 def check_mark_solution(user: User, thread: Thread) -> None:
     check_view_thread(user, thread)
-    if not can_mark_solution(user, thread):
-        raise PermissionDenied(_("Only the person who asked can mark the answer."))
+    deny_unless(
+        can_mark_solution(user, thread), _("Only the person who asked can mark the answer.")
+    )
 
 
 # Posts ----------------------------------------------------------------------------------
@@ -294,8 +289,7 @@ def can_edit_post(
 
 def check_edit_post(user: User, post: Post) -> None:
     check_view_thread(user, post.thread)
-    if not can_edit_post(user, post):
-        raise PermissionDenied(_("You cannot edit this post."))
+    deny_unless(can_edit_post(user, post), _("You cannot edit this post."))
 
 
 def can_view_history(
@@ -309,8 +303,9 @@ def can_view_history(
 
 def check_view_history(user: User, post: Post) -> None:
     check_view_thread(user, post.thread)
-    if not can_view_history(user, post):
-        raise PermissionDenied(_("Only the author and moderators see earlier versions."))
+    deny_unless(
+        can_view_history(user, post), _("Only the author and moderators see earlier versions.")
+    )
 
 
 def can_delete_post(user: User, post: Post, *, visible: bool | None = None) -> bool:
@@ -327,8 +322,7 @@ def can_delete_post(user: User, post: Post, *, visible: bool | None = None) -> b
 
 def check_delete_post(user: User, post: Post) -> None:
     check_view_thread(user, post.thread)
-    if not can_delete_post(user, post):
-        raise PermissionDenied(_("You cannot delete this post."))
+    deny_unless(can_delete_post(user, post), _("You cannot delete this post."))
 
 
 def can_restore_post(user: User, post: Post, *, moderates: bool | None = None) -> bool:
@@ -338,8 +332,7 @@ def can_restore_post(user: User, post: Post, *, moderates: bool | None = None) -
 
 def check_restore_post(user: User, post: Post) -> None:
     check_view_thread(user, post.thread)
-    if not can_restore_post(user, post):
-        raise PermissionDenied(_("Only moderators restore deleted posts."))
+    deny_unless(can_restore_post(user, post), _("Only moderators restore deleted posts."))
 
 
 # Queryset filters -----------------------------------------------------------------------

@@ -1,9 +1,7 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from erfaringsforum.converters import IdConverter
+from erfaringsforum import converters  # noqa: F401  (registers <id:...>)
 from forum import search_views, views
-
-register_converter(IdConverter, "forumid")
 
 app_name = "forum"
 urlpatterns = [
@@ -12,12 +10,12 @@ urlpatterns = [
     path("sok/lignende/", search_views.similar_threads, name="similar-threads"),
     path("tema/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("tema/<slug:slug>/ny-trad/", views.thread_create, name="thread-create"),
-    path("trad/<forumid:pk>/", views.thread_detail, name="thread-detail"),
-    path("trad/<forumid:pk>/svar/", views.thread_reply, name="thread-reply"),
-    path("trad/<forumid:pk>/losning/", views.thread_solution, name="thread-solution"),
-    path("innlegg/<forumid:pk>/", views.post_redirect, name="post-redirect"),
-    path("innlegg/<forumid:pk>/rediger/", views.post_edit, name="post-edit"),
-    path("innlegg/<forumid:pk>/historikk/", views.post_history, name="post-history"),
-    path("innlegg/<forumid:pk>/slett/", views.post_delete, name="post-delete"),
-    path("innlegg/<forumid:pk>/gjenopprett/", views.post_restore, name="post-restore"),
+    path("trad/<id:pk>/", views.thread_detail, name="thread-detail"),
+    path("trad/<id:pk>/svar/", views.thread_reply, name="thread-reply"),
+    path("trad/<id:pk>/losning/", views.thread_solution, name="thread-solution"),
+    path("innlegg/<id:pk>/", views.post_redirect, name="post-redirect"),
+    path("innlegg/<id:pk>/rediger/", views.post_edit, name="post-edit"),
+    path("innlegg/<id:pk>/historikk/", views.post_history, name="post-history"),
+    path("innlegg/<id:pk>/slett/", views.post_delete, name="post-delete"),
+    path("innlegg/<id:pk>/gjenopprett/", views.post_restore, name="post-restore"),
 ]

@@ -2,13 +2,17 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import EmployeeAdmin
 from accounts.models import Employee
 from erfaringsforum.admin_helpers import ReadOnlyAdmin
+from forum.models import Topic
 from moderation import services, topic_admin  # noqa: F401  (registers the Topic admin)
 from moderation.models import (
     AuditEntry,
@@ -24,7 +28,8 @@ class BackOfficeForm(forms.ModelForm):
         label=_("members"),
         queryset=Employee.objects.filter(is_active=True).order_by("name"),
         required=False,
-        widget=FilteredSelectMultiple(_("members"), is_stacked=False),
+        # Search as you type over the employee admin's search fields (20,000 employees).
+        widget=AutocompleteSelectMultiple(BackOffice._meta.get_field("members"), admin.site),
         help_text=_("Subject experts. A published topic needs a member besides its moderator."),
     )
 
@@ -52,6 +57,10 @@ class BackOfficeForm(forms.ModelForm):
 @admin.register(BackOffice)
 class BackOfficeAdmin(admin.ModelAdmin):
     form = BackOfficeForm
+
+    class Media:
+        js = ["js/admin-autocomplete-labels.js"]
+
     list_display = ["name", "member_count", "topic_names"]
     search_fields = ["name"]
 
@@ -100,3 +109,52 @@ class EscalationAdmin(ReadOnlyAdmin):
 class ClarifiedAnswerAdmin(ReadOnlyAdmin):
     list_display = ["post", "clarified_by", "clarified_at", "legal_reference", "review_by"]
     list_select_related = ["post", "clarified_by"]
+
+
+def topic_links(topics) -> str:
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((reverse("admin:forum_topic_change", args=[t.pk]), t.name) for t in topics),
+    )
+    return links or "–"
+
+
+class StaffingEmployeeAdmin(EmployeeAdmin):
+    """The accounts app's employee admin, with the topics a person staffs (read-only; the
+    staffing is changed on the topic or back-office page). Registered here, not in accounts,
+    because topics and back-offices are above it (accounts <- forum <- moderation)."""
+
+    readonly_fields = ["moderates", "backs"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Employee | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Topics"), {"fields": ["moderates", "backs"]})]
+
+    @admin.display(description=_("moderator of"))
+    def moderates(self, obj: Employee) -> str:
+        topics = Topic.objects.filter(moderator=obj) | Topic.objects.filter(deputy_moderator=obj)
+        return topic_links(topics.order_by("tree_id", "lft"))
+
+    @admin.display(description=_("back-office member for"))
+    def backs(self, obj: Employee) -> str:
+        back_offices = BackOffice.objects.filter(memberships__employee=obj).order_by("name")
+        items = format_html_join(
+            "; ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:moderation_backoffice_change", args=[b.pk]),
+                    b.name,
+                    topic_links(b.topics.order_by("tree_id", "lft")),
+                )
+                for b in back_offices
+            ),
+        )
+        return items or "–"
+
+
+admin.site.unregister(Employee)
+admin.site.register(Employee, StaffingEmployeeAdmin)

@@ -36,8 +36,15 @@ def navigation_links(user) -> list[dict]:
     return links
 
 
-def thread_panel_context(user, thread) -> dict:
-    return {"mod": querysets.thread_moderation_summary(user, thread), "thread": thread}
+def thread_panel_context(user, thread) -> dict | None:
+    """The panel's context (components/_moderation_thread.html), or None when it would show
+    nothing: no tools for this viewer, no clarified answer, no escalation."""
+    mod = querysets.thread_moderation_summary(user, thread)
+    shown = (
+        mod.can_moderate or mod.can_escalate or mod.can_view_consultation
+        or mod.clarified or mod.escalations
+    )  # fmt: skip
+    return {"mod": mod, "thread": thread} if shown else None
 
 
 def record_audit(**entry) -> AuditEntry:

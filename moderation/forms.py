@@ -43,6 +43,16 @@ def _pick_one(label):
     )
 
 
+def _choose_row(label, empty_label):
+    """A required choice of one row; the form's __init__ gives the rows (the queryset)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=None,
+        empty_label=empty_label,
+        widget=forms.Select(attrs={"class": "ds-input"}),
+    )
+
+
 def _all_or_one(label, rows) -> list[tuple]:
     return [("", label), *[(row.pk, row.name) for row in rows]]
 
@@ -66,12 +76,7 @@ class ReportForm(forms.Form):
 
 
 class MoveThreadForm(forms.Form):
-    to_topic = forms.ModelChoiceField(
-        label=_("Move to topic"),
-        queryset=None,
-        empty_label=_("Choose a topic"),
-        widget=forms.Select(attrs={"class": "ds-input"}),
-    )
+    to_topic = _choose_row(_("Move to topic"), _("Choose a topic"))
     reason = _reason()
 
     def __init__(self, *args, topics, **kwargs):
@@ -142,12 +147,7 @@ class NoteForm(forms.Form):
 
 
 class EscalationForm(forms.Form):
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=None,
-        empty_label=_("Choose a department"),
-        widget=forms.Select(attrs={"class": "ds-input"}),
-    )
+    department = _choose_row(_("Department"), _("Choose a department"))
     category = forms.ChoiceField(
         label=_("Category"),
         choices=Escalation.Category.choices,

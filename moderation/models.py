@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erfaringsforum.fields import optional_reference
+
 
 class BackOffice(models.Model):
     """A named group of subject experts behind one or more topics' moderators."""
@@ -29,12 +31,18 @@ class BackOffice(models.Model):
 
 class BackOfficeMembership(models.Model):
     back_office = models.ForeignKey(
-        BackOffice, on_delete=models.CASCADE, related_name="memberships"
+        BackOffice,
+        verbose_name=_("back-office"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     employee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="back_office_memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="back_office_memberships",
     )
-    added_at = models.DateTimeField(default=timezone.now)
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
 
     class Meta:
         verbose_name = _("back-office member")
@@ -77,18 +85,24 @@ class AuditEntry(models.Model):
         OPEN_CONSULTATION = "open_consultation", _("opened consultation")
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_entries"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
     )
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     topic = models.ForeignKey(
-        "forum.Topic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        "forum.Topic", verbose_name=_("topic"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     thread = models.ForeignKey(
-        "forum.Thread", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        "forum.Thread", verbose_name=_("thread"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
     post = models.ForeignKey(
-        "forum.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        "forum.Post", verbose_name=_("post"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     target = models.CharField(_("target"), max_length=300)
     reason = models.TextField(_("reason"), blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
@@ -113,22 +127,21 @@ class Report(models.Model):
         DISMISSED = "dismissed", _("dismissed")
         RESOLVED = "resolved", _("acted on")
 
-    post = models.ForeignKey("forum.Post", on_delete=models.PROTECT, related_name="reports")
+    post = models.ForeignKey(
+        "forum.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="reports"
+    )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     reason = models.TextField(_("reason"), max_length=2000)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    resolved_by = optional_reference(settings.AUTH_USER_MODEL, _("resolved by"), related_name="+")
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolution_note = models.TextField(_("resolution"), blank=True)
 
@@ -157,13 +170,15 @@ class Consultation(models.Model):
     """The back-office discussion on a thread; visible only to the topic's staff and admins."""
 
     thread = models.OneToOneField(
-        "forum.Thread", on_delete=models.PROTECT, related_name="consultation"
-    )
+        "forum.Thread", verbose_name=_("thread"), on_delete=models.PROTECT,
+        related_name="consultation",
+    )  # fmt: skip
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    opened_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consultation")
@@ -174,13 +189,21 @@ class Consultation(models.Model):
 
 
 class InternalNote(models.Model):
-    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("consultation"), on_delete=models.PROTECT,
+        related_name="notes",
+    )  # fmt: skip
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     body_md = models.TextField(_("text"), max_length=32_000)
-    body_html = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    body_html = models.TextField(_("rendered text"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     # The form's one-time key: a note sent twice (a double click) is stored once.
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -193,18 +216,21 @@ class InternalNote(models.Model):
 
 class ClarifiedAnswer(models.Model):
     post = models.OneToOneField(
-        "forum.Post", on_delete=models.PROTECT, related_name="clarification"
-    )
+        "forum.Post", verbose_name=_("post"), on_delete=models.PROTECT,
+        related_name="clarification",
+    )  # fmt: skip
     # The post's thread, so a thread page finds its clarified answers through an index
     # however many there are elsewhere. Set by the database from the post on every insert
     # and update (trigger in migration 0004), so no write path can get it wrong.
     thread = models.ForeignKey(
-        "forum.Thread", on_delete=models.PROTECT, related_name="clarified_answers", editable=False
-    )
+        "forum.Thread", verbose_name=_("thread"), on_delete=models.PROTECT,
+        related_name="clarified_answers", editable=False,
+    )  # fmt: skip
     clarified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    clarified_at = models.DateTimeField(default=timezone.now)
+        settings.AUTH_USER_MODEL, verbose_name=_("clarified by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    clarified_at = models.DateTimeField(_("clarified"), default=timezone.now)
     legal_reference = models.CharField(_("legal reference"), max_length=300, blank=True)
     review_by = models.DateField(_("review by"), null=True, blank=True)
 
@@ -235,7 +261,10 @@ class Escalation(models.Model):
         ANSWERED = "answered", _("answered")
         CLOSED = "closed", _("closed")
 
-    thread = models.ForeignKey("forum.Thread", on_delete=models.PROTECT, related_name="escalations")
+    thread = models.ForeignKey(
+        "forum.Thread", verbose_name=_("thread"), on_delete=models.PROTECT,
+        related_name="escalations",
+    )  # fmt: skip
     department = models.ForeignKey(
         "accounts.Unit",
         on_delete=models.PROTECT,
@@ -248,16 +277,20 @@ class Escalation(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )
     escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    received_at = models.DateTimeField(default=timezone.now)
-    in_progress_at = models.DateTimeField(null=True, blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+        settings.AUTH_USER_MODEL, verbose_name=_("escalated by"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    in_progress_at = models.DateTimeField(_("in progress"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     answer_post = models.OneToOneField(
-        "forum.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="escalation"
+        "forum.Post", verbose_name=_("answer"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="escalation",
+    )  # fmt: skip
+    submission_key = models.UUIDField(
+        _("submission key"), null=True, blank=True, unique=True, editable=False
     )
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-received_at"]

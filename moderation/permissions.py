@@ -24,18 +24,18 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
-from accounts.permissions import is_admin, is_department_contact
+from accounts.permissions import deny_unless, hide_unless, is_admin, is_department_contact
 from forum.models import Post, Thread, Topic
 from forum.permissions import (  # noqa: F401  (the topic roles, under their moderation names)
     MODERATE_TOPIC,
     VIEW_CONSULTATION,
     can_clarify,
     can_moderate,
+    can_moderate_thread,
     can_report,
     can_view_thread,
     forget_cached_perms,
@@ -101,8 +101,7 @@ def is_any_moderator(user: User) -> bool:
 
 def check_can_moderate(user: User, topic: Topic) -> None:
     """Raise PermissionDenied (403) unless the user may moderate the topic."""
-    if not can_moderate(user, topic):
-        raise PermissionDenied(_("Only the topic's moderators can do this."))
+    deny_unless(can_moderate(user, topic), _("Only the topic's moderators can do this."))
 
 
 def can_view_consultation(user: User, topic: Topic) -> bool:
@@ -111,8 +110,7 @@ def can_view_consultation(user: User, topic: Topic) -> bool:
 
 def check_can_view_consultation(user: User, topic: Topic) -> None:
     """Raise Http404 (never 403) so that a consultation's existence stays hidden."""
-    if not can_view_consultation(user, topic):
-        raise Http404
+    hide_unless(can_view_consultation(user, topic))
 
 
 def can_open_consultation(user: User, topic: Topic) -> bool:
@@ -120,22 +118,22 @@ def can_open_consultation(user: User, topic: Topic) -> bool:
 
 
 def check_can_clarify(user: User, topic: Topic) -> None:
-    if not can_clarify(user, topic):
-        raise PermissionDenied(_("Only the topic's moderator and back-office can do this."))
+    deny_unless(
+        can_clarify(user, topic), _("Only the topic's moderator and back-office can do this.")
+    )
 
 
 def check_can_report(user: User, post: Post) -> None:
-    if not can_report(user, post):
-        raise PermissionDenied(_("You cannot report this post."))
+    deny_unless(can_report(user, post), _("You cannot report this post."))
 
 
 def can_escalate(user: User, thread: Thread) -> bool:
-    return can_moderate(user, thread.topic)
+    """Escalating a thread is moderating it."""
+    return can_moderate_thread(user, thread)
 
 
 def check_can_escalate(user: User, thread: Thread) -> None:
-    if not can_escalate(user, thread):
-        raise PermissionDenied(_("Only the topic's moderators can escalate a thread."))
+    deny_unless(can_escalate(user, thread), _("Only the topic's moderators can escalate a thread."))
 
 
 def can_view_moderation_queue(user: User) -> bool:
@@ -143,8 +141,7 @@ def can_view_moderation_queue(user: User) -> bool:
 
 
 def check_can_view_moderation_queue(user: User) -> None:
-    if not can_view_moderation_queue(user):
-        raise PermissionDenied(_("The moderation queue is for moderators."))
+    deny_unless(can_view_moderation_queue(user), _("The moderation queue is for moderators."))
 
 
 def can_view_audit_log(user: User) -> bool:
@@ -153,8 +150,7 @@ def can_view_audit_log(user: User) -> bool:
 
 
 def check_can_view_audit_log(user: User) -> None:
-    if not can_view_audit_log(user):
-        raise PermissionDenied(_("The audit log is for moderators and admins."))
+    deny_unless(can_view_audit_log(user), _("The audit log is for moderators and admins."))
 
 
 def _is_department_contact(user: User) -> bool:
@@ -176,8 +172,10 @@ def can_handle_escalation(user: User, escalation) -> bool:
 
 
 def check_can_handle_escalation(user: User, escalation) -> None:
-    if not can_handle_escalation(user, escalation):
-        raise PermissionDenied(_("Only the department's contacts can handle this escalation."))
+    deny_unless(
+        can_handle_escalation(user, escalation),
+        _("Only the department's contacts can handle this escalation."),
+    )
 
 
 def can_view_escalation(user: User, escalation) -> bool:
@@ -191,8 +189,7 @@ def can_view_escalation(user: User, escalation) -> bool:
 
 def check_can_view_escalation(user: User, escalation) -> None:
     """Http404 for anyone else, whatever the id: not even its existence is confirmed."""
-    if not can_view_escalation(user, escalation):
-        raise Http404
+    hide_unless(can_view_escalation(user, escalation))
 
 
 def own_department(user: User) -> int | None:
@@ -206,8 +203,7 @@ def can_view_escalation_inbox(user: User) -> bool:
 
 
 def check_can_view_escalation_inbox(user: User) -> None:
-    if not can_view_escalation_inbox(user):
-        raise PermissionDenied(_("The inbox is for department contacts."))
+    deny_unless(can_view_escalation_inbox(user), _("The inbox is for department contacts."))
 
 
 def can_view_escalation_register(user: User) -> bool:
@@ -216,8 +212,10 @@ def can_view_escalation_register(user: User) -> bool:
 
 
 def check_can_view_escalation_register(user: User) -> None:
-    if not can_view_escalation_register(user):
-        raise PermissionDenied(_("The escalation register is for moderators and departments."))
+    deny_unless(
+        can_view_escalation_register(user),
+        _("The escalation register is for moderators and departments."),
+    )
 
 
 # =============================================================================================
@@ -236,8 +234,7 @@ def check_can_open_consultation(user: User, topic: Topic) -> None:
     """Outside the topic's staff a consultation stays invisible (404); a back-office member
     sees it but only a moderator opens one (403)."""
     check_can_view_consultation(user, topic)
-    if not can_open_consultation(user, topic):
-        raise PermissionDenied(_("Only the topic's moderators can do this."))
+    deny_unless(can_open_consultation(user, topic), _("Only the topic's moderators can do this."))
 
 
 def check_can_add_internal_note(

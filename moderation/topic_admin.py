@@ -8,11 +8,15 @@ has the read-only threads and posts, and imports nothing above the forum.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from mptt.admin import DraggableMPTTAdmin
 
 from forum.models import Topic
@@ -31,7 +35,6 @@ class TopicAdminForm(forms.ModelForm):
             "slug",
             "parent",
             "description",
-            "position",
             "moderator",
             "deputy_moderator",
             "back_office",
@@ -55,35 +58,37 @@ class TopicAdminForm(forms.ModelForm):
 @admin.register(Topic)
 class TopicAdmin(DraggableMPTTAdmin):
     form = TopicAdminForm
+    # Six narrow columns: the list fits 1,280 px beside the filters (the deputy is on the
+    # change page; the state says both "published" and whether a draft is staffed).
     list_display = [
         "tree_actions",
         "indented_title",
-        "published_state",
+        "state",
         "moderator",
-        "deputy_moderator",
         "back_office",
-        "staffing_state",
-        "thread_count",
+        "threads_in_tree",
     ]
     list_display_links = ["indented_title"]
     list_filter = [("published_at", admin.EmptyFieldListFilter), "back_office"]
     list_select_related = ["moderator", "deputy_moderator", "back_office"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    # Raw id inputs with a lookup popup: a select of 20,000 employees is too heavy, and
-    # select2's combobox has no accessible name.
-    raw_id_fields = ["moderator", "deputy_moderator"]
+    # Search as you type (the employee admin's search_fields): a select of 20,000 employees
+    # is too heavy, a raw id is unusable.
+    autocomplete_fields = ["moderator", "deputy_moderator", "back_office"]
     readonly_fields = ["published_at", "thread_count", "post_count", "last_activity_at"]
     actions = ["publish_topics", "unpublish_topics"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "parent", "description", "position"]}),
+        # One way of ordering: drag and drop in the list (the position field is not offered).
+        (None, {"fields": ["name", "slug", "parent", "description"]}),
         (
             _("Staffing"),
             {
                 "fields": ["moderator", "deputy_moderator", "back_office"],
                 "description": _(
-                    "A topic can be published only with a moderator and a back-office that "
-                    "has a member other than the moderator."
+                    "A draft may be saved without full staffing. It can be published only "
+                    "with a moderator and a back-office that has a member other than the "
+                    "moderator."
                 ),
             },
         ),
@@ -98,13 +103,103 @@ class TopicAdmin(DraggableMPTTAdmin):
         # No inline style (the CSP forbids it): the depth is shown with dashes.
         return format_html("{}{}", "— " * item.level, item.name)
 
-    @admin.display(description=_("published"), boolean=True, ordering="published_at")
-    def published_state(self, item: Topic) -> bool:
-        return item.is_published
+    change_form_template = "admin/forum/topic/change_form.html"
 
-    @admin.display(description=_("staffed"), boolean=True)
-    def staffing_state(self, item: Topic) -> bool:
-        return bool(item.moderator_id and item.back_office_id)
+    class Media:
+        js = ["js/admin-autocomplete-labels.js"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        # A parent topic counts its subtopics' threads, as the home page does: the sum over
+        # its mptt range (one correlated subquery on the tree index).
+        in_tree = (
+            Topic.objects.filter(
+                tree_id=OuterRef("tree_id"), lft__gte=OuterRef("lft"), rght__lte=OuterRef("rght")
+            )
+            .order_by()
+            .values("tree_id")
+            .annotate(n=Sum("thread_count"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(threads_in_tree=Subquery(in_tree))
+
+    @admin.display(description=_("state"), ordering="published_at")
+    def state(self, item: Topic) -> str:
+        if item.is_published:
+            return _("Published")
+        if item.moderator_id and item.back_office_id:
+            return _("Draft, staffed")
+        return _("Draft, not staffed")
+
+    @admin.display(description=_("threads"), ordering="threads_in_tree")
+    def threads_in_tree(self, item: Topic) -> int:
+        return item.threads_in_tree or 0
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/publish/",
+                wrap(self.publish_view),
+                name="forum_topic_publish",
+            ),
+            path(
+                "<path:object_id>/unpublish/",
+                wrap(self.unpublish_view),
+                name="forum_topic_unpublish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        topic = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if topic is not None:
+            can_change = self.has_change_permission(request, topic)
+            extra_context["publishing"] = {
+                "is_published": topic.is_published,
+                # Problems of the saved staffing: the gate publishes what is saved.
+                "problems": [] if topic.is_published else services.staffing_problems(topic),
+                "can_change": can_change,
+                "url": reverse(
+                    f"admin:forum_topic_{'unpublish' if topic.is_published else 'publish'}",
+                    args=[topic.pk],
+                ),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _gate_view(self, request: HttpRequest, object_id: str, publish: bool) -> HttpResponse:
+        topic = get_object_or_404(Topic, pk=object_id)
+        if not self.has_change_permission(request, topic):
+            raise PermissionDenied
+        try:
+            if publish:
+                services.publish_topic(topic, by=request.user)
+            else:
+                services.unpublish_topic(topic, by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            message = (
+                _("The topic “%(topic)s” is published.")
+                if publish
+                else _("The topic “%(topic)s” is unpublished: only its staff and admins see it.")
+            )
+            self.message_user(request, message % {"topic": topic.name}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:forum_topic_change", args=[topic.pk]))
+
+    @method_decorator(require_POST)
+    def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._gate_view(request, object_id, publish=True)
+
+    @method_decorator(require_POST)
+    def unpublish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return self._gate_view(request, object_id, publish=False)
 
     def save_model(self, request: HttpRequest, obj: Topic, form, change: bool) -> None:
         wanted = {name: form.cleaned_data.get(name) for name in STAFFING_FIELDS}

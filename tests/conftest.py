@@ -9,6 +9,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -44,6 +45,13 @@ def english_messages():
     Made autouse by the conftests whose tests match messages."""
     with translation.override("en"):
         yield
+
+
+def english_client() -> Client:
+    """A client whose reader chose English (the language cookie; Accept-Language is ignored)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def client_for(user) -> Client:

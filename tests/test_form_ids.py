@@ -216,8 +216,18 @@ def test_department_form_pages_as_served_and_refused(department_contact, staged)
     assert_ids_resolve(client.get(reverse("notifications:list")))
 
 
-def test_a_thread_offers_a_shortcut_to_its_reply_box(employee, staged):
+def test_a_thread_offers_a_shortcut_to_its_reply_box(employee, staged, settings):
     thread: Thread = staged["thread"]
     client = client_for(employee)
     last = client.get(thread.get_absolute_url() + "?page=last").content.decode()
     assert '<a class="ds-link" href="#id_body">' in last and 'id="id_body"' in last
+    settings.FORUM_POSTS_PER_PAGE = 1  # the reply box is on the last page only
+    first = client.get(thread.get_absolute_url() + "?page=1").content.decode()
+    assert '<a class="ds-link" href="?page=last#id_body">' in first and 'id="id_body"' not in first
+
+
+def test_no_shortcut_where_the_viewer_may_not_reply(employee, staged, moderator_a):
+    thread: Thread = staged["thread"]
+    moderation_services.lock_thread(thread, by=moderator_a)
+    page = client_for(employee).get(thread.get_absolute_url() + "?page=last").content.decode()
+    assert "#id_body" not in page

@@ -13,8 +13,11 @@ what the equivalent ORM queryset returns.
 from forum.querysets.posts import (
     POST_FIELDS,
     PostPage,
+    post_page_from_rows,
     post_with_thread,
     posts_on_page,
+    posts_page_params,
+    posts_page_sql,
     revisions_of,
 )
 from forum.querysets.threads import (
@@ -62,8 +65,11 @@ __all__ = [
     "is_tree_published",
     "latest_threads_in",
     "post_by_submission_key",
+    "post_page_from_rows",
     "post_with_thread",
     "posts_on_page",
+    "posts_page_params",
+    "posts_page_sql",
     "published_topics",
     "read_viewer",
     "revisions_of",

@@ -35,7 +35,10 @@ def revisions_of(post: Post) -> QuerySet[PostRevision]:
 
 
 @functools.cache
-def _posts_page_sql() -> tuple[str, list[list[str]]]:
+def posts_page_sql() -> tuple[str, list[list[str]]]:
+    """The page of posts' statement (parameters: thread, first and last position, how many)
+    and its column groups (post, author, unit, county). forum.services.read_page embeds it
+    as a CTE in the page view's counters statement."""
     post_fields, post_select = row_sql.select_columns(Post, "p", POST_FIELDS)
     author_groups, author_select = row_sql.person_columns("a")
     contributions = extensions.columns(extensions.POST)
@@ -87,10 +90,20 @@ def posts_on_page(thread: Thread, first: int, last: int, *, people: bool = True)
     thread is, with their authors (unit, county) and clarifications, knowing their thread:
     the page renders them without another query. Only POST_FIELDS are loaded. With
     people=False the authors and contributed values wait for PostPage.with_people()."""
-    sql, groups = _posts_page_sql()
+    sql, _groups = posts_page_sql()
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [thread.pk, first, last, last - first + 1])
+        cursor.execute(sql, posts_page_params(thread, first, last))
         rows = cursor.fetchall()
+    return post_page_from_rows(thread, rows, people=people)
+
+
+def posts_page_params(thread: Thread, first: int, last: int) -> list:
+    return [thread.pk, first, last, last - first + 1]
+
+
+def post_page_from_rows(thread: Thread, rows: list[tuple], *, people: bool = True) -> PostPage:
+    """The PostPage of rows read by posts_page_sql() (see posts_on_page)."""
+    _sql, groups = posts_page_sql()
     width = len(groups[0])
     posts = []
     for row in rows:

@@ -24,6 +24,7 @@ from forum.services.reading import (
     VIEW_BUCKETS,
     VIEWS_FOLD_LAG_DAYS,
     mark_read,
+    read_page,
     record_view,
     record_visit,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "mark_read",
     "mark_solution",
     "post_reply",
+    "read_page",
     "record_view",
     "record_visit",
     "refresh_thread_counters",

@@ -1,5 +1,6 @@
 """Reading: views counted per day and read marks, one statement per page view."""
 
+import functools
 import random
 from datetime import date, timedelta
 
@@ -8,11 +9,13 @@ from django.utils import timezone
 
 from accounts.models import Employee
 from erfaringsforum.db import prepared_cursor
+from forum import querysets
 from forum.models import (
     Thread,
     ThreadRead,
     ThreadViewDay,
 )
+from forum.querysets import PostPage
 
 VIEW_BUCKETS = 8
 VIEWS_FOLD_LAG_DAYS = 2
@@ -59,14 +62,19 @@ def _views_fold(thread: Thread) -> tuple[list[str], list]:
     return [cte], [fold_day, fold_day, thread.pk, fold_day]
 
 
-def read_upsert(thread: Thread, employee: Employee, position: int) -> tuple[str, list]:
+def _read_upsert_sql(source: str) -> str:
+    """The read mark's upsert of the row `source` gives (employee, thread, position, when)."""
     table = ThreadRead._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (employee_id, thread_id, last_read_position, read_at) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s) ON CONFLICT (employee_id, thread_id) DO UPDATE SET "
+    return (
+        f"INSERT INTO {table} (employee_id, thread_id, last_read_position, read_at) "
+        f"{source} ON CONFLICT (employee_id, thread_id) DO UPDATE SET "
         f"last_read_position = GREATEST({table}.last_read_position, "
         "EXCLUDED.last_read_position), read_at = EXCLUDED.read_at"
     )
+
+
+def read_upsert(thread: Thread, employee: Employee, position: int) -> tuple[str, list]:
+    sql = _read_upsert_sql("VALUES (%s, %s, %s, %s)")
     return sql, [employee.pk, thread.pk, position, timezone.now()]
 
 
@@ -117,6 +125,47 @@ def record_visit(thread: Thread, *, viewer: Employee, position: int) -> None:
         [*fold_ctes, f"counted AS ({view_sql} RETURNING 1)", f"marked AS ({read_sql} RETURNING 1)"],
         fold_params + view_params + read_params,
     )
+
+
+@functools.cache
+def _read_page_sql(ctes: tuple[str, ...], lazily: bool) -> str:
+    """The page of posts (forum.querysets.posts_page_sql) as the CTE `page`, the counters'
+    `ctes` after it, the read mark moved to the page's last post (none on an empty page),
+    and the page's rows as the statement's result, in the page read's order."""
+    page_sql, _groups = querysets.posts_page_sql()
+    mark = _read_upsert_sql("SELECT %s, %s, max(position), %s FROM page HAVING count(*) > 0")
+    # An uncorrelated scalar subquery runs once, before the first row, rows or not.
+    ending = f"WHERE ({COUNTERS_COMMIT_LAZILY}) IS NOT NULL" if lazily else ""
+    # Identifiers from the models, the values parameters.
+    return (
+        f"WITH page AS ({page_sql}), {', '.join(ctes)}, marked AS ({mark} RETURNING 1) "  # noqa: S608
+        f"SELECT * FROM page {ending} ORDER BY position"
+    )
+
+
+def read_page(thread: Thread, *, viewer: Employee, first: int, last: int) -> PostPage:
+    """Posts first..last of the thread as forum.querysets.posts_on_page(people=False) reads
+    them, with the visit recorded as record_visit records it (the view counted, the read
+    mark moved to the last of them), in one statement: a page view's write then costs no
+    round trip and no statement of its own (F35 in bench/results/history.md). The write
+    ends as _count's does (lazily in autocommit). Caller's contract:
+    check_view_thread(viewer, thread)."""
+    if not viewer.is_authenticated:
+        posts = querysets.posts_on_page(thread, first, last, people=False)
+        record_view(thread, viewer=viewer)
+        return posts
+    fold_ctes, fold_params = _views_fold(thread)
+    view_sql, view_params = _view_upsert(thread)
+    ctes = (*fold_ctes, f"counted AS ({view_sql} RETURNING 1)")
+    sql = _read_page_sql(ctes, not connection.in_atomic_block)
+    params = [
+        *querysets.posts_page_params(thread, first, last), *fold_params, *view_params,
+        viewer.pk, thread.pk, timezone.now(),
+    ]  # fmt: skip
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return querysets.post_page_from_rows(thread, rows, people=False)
 
 
 def mark_read(thread: Thread, *, employee: Employee, position: int) -> None:

@@ -13,6 +13,7 @@ from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeData, SafeString
+from django.utils.translation import ngettext
 
 from erfaringsforum import urlcache
 from forum.markdown import RENDERER_VERSION
@@ -42,6 +43,20 @@ def pk_url(name: str, pk: int) -> str:
     """{% url name pk %} for URLs with one integer argument, reversed once per process
     (a page of posts has many of them)."""
     return urlcache.pk_url(name, pk)
+
+
+@register.simple_tag
+def replies_text(count: int) -> str:
+    """ "N replies", the message of {% blocktranslate count counter=... %}{{ counter }}
+    reply{% plural %}...: the block tag's context and per-value rendering cost more than the
+    thread page's other tags (F37 in bench/results/history.md)."""
+    return ngettext("%(counter)s reply", "%(counter)s replies", count) % {"counter": count}
+
+
+@register.simple_tag
+def views_text(count: int) -> str:
+    """ "N views", as replies_text."""
+    return ngettext("%(counter)s view", "%(counter)s views", count) % {"counter": count}
 
 
 @register.simple_tag
@@ -209,6 +224,21 @@ def _site_header_shown(context, user) -> tuple:
     )  # fmt: skip
 
 
+# The header's templates: a new version of any of them is a new key, so a deploy never serves
+# headers cached (in the shared cache) from the templates before it.
+HEADER_TEMPLATES = (
+    "components/_site_header.html",
+    "components/_language_form.html",
+    "components/_notifications_link.html",
+)
+
+
+@lru_cache(maxsize=1)
+def _header_templates_digest() -> str:
+    sources = [get_template(name).template.source for name in HEADER_TEMPLATES]
+    return _digest(sources)[:12]
+
+
 @register.simple_tag(takes_context=True)
 def site_header(context) -> SafeString:
     """components/_site_header.html, cached under a digest of what it shows for this viewer
@@ -228,8 +258,9 @@ def site_header(context) -> SafeString:
         # No request or no CSRF token to fill in: rendered as is, not cached.
         path = request.get_full_path() if request is not None else ""
         return SafeString(template_.render({**values, "csrf_token": token, "next_path": path}))
+    shown = _digest(_site_header_shown(context, user))
     html = _fragment(
-        f"header:{language}:{get_script_prefix()}:{_digest(_site_header_shown(context, user))}",
+        f"header:{_header_templates_digest()}:{language}:{get_script_prefix()}:{shown}",
         lambda: template_.render({**values, "csrf_token": _CSRF_SLOT, "next_path": _NEXT_SLOT}),
     )
     html = html.replace(_CSRF_SLOT, escape(token))

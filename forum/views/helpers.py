@@ -3,6 +3,7 @@ never drops a sent text."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from erfaringsforum.forms import add_service_error
 from erfaringsforum.urlcache import fixed_url, pk_url
@@ -21,6 +23,7 @@ from forum import querysets, services
 from forum.markdown import render_markdown
 from forum.models import Post, Thread, Topic
 
+T = TypeVar("T")
 KEPT_FIELDS = ("title", "body", "reason")
 
 
@@ -43,47 +46,58 @@ def _kept_text(request: HttpRequest, *, status: int, heading: str, reason: str, 
     return render(request, "forum/kept_text.html", context, status=status)
 
 
-def write_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A write view whose refusals never drop a sent text.
+View = Callable[..., HttpResponse]
+
+
+def write_view(*methods: str) -> Callable[[View], View]:
+    """A write view answering only `methods` (405 otherwise), whose refusals never drop a
+    sent text.
 
     Login is required, but a form sent after the session expired gets its text back (the
     login middleware would redirect and lose it); so does a form refused with 403 or 404
     (a thread locked or a topic closed while the person was writing).
     """
 
-    @login_not_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            if request.method != "POST":
-                return redirect_to_login(request.get_full_path())
-            login_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
-            return _kept_text(
-                request,
-                status=403,
-                heading=_("Your session has expired"),
-                reason=_("Log in again, then send your text once more."),
-                login_url=login_url,
-            )
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as exc:
-            if request.method != "POST":
-                raise
-            return _kept_text(
-                request, status=403, heading=_("This could not be sent"), reason=str(exc)
-            )
-        except Http404:
-            if request.method != "POST":
-                raise
-            return _kept_text(
-                request,
-                status=404,
-                heading=_("This could not be sent"),
-                reason=_("The thread or topic is no longer available."),
-            )
+    def decorate(view: View) -> View:
+        allowed = require_http_methods(list(methods))(view)
 
-    return wrapper
+        @login_not_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            return _keeping_text(allowed, request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _keeping_text(view: View, request: HttpRequest, *args, **kwargs):
+    if not request.user.is_authenticated:
+        if request.method != "POST":
+            return redirect_to_login(request.get_full_path())
+        login_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+        return _kept_text(
+            request,
+            status=403,
+            heading=_("Your session has expired"),
+            reason=_("Log in again, then send your text once more."),
+            login_url=login_url,
+        )
+    try:
+        return view(request, *args, **kwargs)
+    except PermissionDenied as exc:
+        if request.method != "POST":
+            raise
+        return _kept_text(request, status=403, heading=_("This could not be sent"), reason=str(exc))
+    except Http404:
+        if request.method != "POST":
+            raise
+        return _kept_text(
+            request,
+            status=404,
+            heading=_("This could not be sent"),
+            reason=_("The thread or topic is no longer available."),
+        )
 
 
 def _preview(request: HttpRequest, form: Form) -> str | None:
@@ -91,6 +105,13 @@ def _preview(request: HttpRequest, form: Form) -> str | None:
     if "preview" in request.POST and form.is_valid():
         return render_markdown(form.cleaned_data["body"])
     return None
+
+
+def or_404(row: T | None, message: str) -> T:
+    """`row`, or a 404 saying `message` where the read found nothing."""
+    if row is None:
+        raise Http404(message)
+    return row
 
 
 def post_form_page(

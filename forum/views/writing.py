@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 
 from forum import extensions, permissions, querysets, services
 from forum.forms import EditPostForm, ReplyForm, ThreadForm
@@ -13,6 +12,7 @@ from forum.models import Post, Thread
 from forum.querysets import topic_ancestors
 from forum.views.helpers import (
     crumbs_for,
+    or_404,
     post_form_page,
     post_page_context,
     post_url,
@@ -41,12 +41,9 @@ def _quote(request: HttpRequest, thread: Thread) -> str:
     return "\n".join(f"> {line}".rstrip() for line in lines) + "\n\n"
 
 
-@write_view
-@require_http_methods(["GET", "POST"])
+@write_view("GET", "POST")
 def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = querysets.thread_for_writing(pk)
-    if thread is None:
-        raise Http404(_("There is no such thread."))
+    thread = or_404(querysets.thread_for_writing(pk), _("There is no such thread."))
     permissions.check_post_reply(request.user, thread)
 
     def reply(data: dict) -> HttpResponse:
@@ -67,12 +64,9 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@write_view
-@require_http_methods(["GET", "POST"])
+@write_view("GET", "POST")
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = querysets.topic_for_form(slug)
-    if topic is None:
-        raise Http404(_("There is no such topic."))
+    topic = or_404(querysets.topic_for_form(slug), _("There is no such topic."))
     permissions.check_start_thread(request.user, topic)
 
     def start(data: dict) -> HttpResponse:
@@ -90,8 +84,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@write_view
-@require_http_methods(["GET", "POST"])
+@write_view("GET", "POST")
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     post = post_or_404(pk)
     permissions.check_edit_post(request.user, post)
@@ -117,8 +110,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@write_view
-@require_http_methods(["GET", "POST"])
+@write_view("GET", "POST")
 def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
     post = post_or_404(pk)
     permissions.check_delete_post(request.user, post)
@@ -128,8 +120,7 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "forum/post_delete.html", post_page_context(post))
 
 
-@write_view
-@require_POST
+@write_view("POST")
 def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
     post = post_or_404(pk)
     permissions.check_restore_post(request.user, post)
@@ -137,12 +128,9 @@ def post_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(post_url(post.thread_id, post.position))
 
 
-@write_view
-@require_POST
+@write_view("POST")
 def thread_solution(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = querysets.thread_for_page(pk)
-    if thread is None:
-        raise Http404(_("There is no such thread."))
+    thread = or_404(querysets.thread_for_page(pk), _("There is no such thread."))
     permissions.check_mark_solution(request.user, thread)
     raw = request.POST.get("post", "")
     post = None

@@ -48,6 +48,7 @@ from moderation.services.staffing import (
     set_back_office_members,
     staff_topic,
     staffing_errors,
+    staffing_problems,
     unpublish_topic,
 )
 
@@ -76,6 +77,7 @@ __all__ = [
     "set_escalation_status",
     "staff_topic",
     "staffing_errors",
+    "staffing_problems",
     "unclarify_post",
     "unhide_post",
     "unlock_thread",

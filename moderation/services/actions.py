@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum import services as forum_services
 from forum.models import Post, Thread, Topic
@@ -39,6 +40,18 @@ def locked_post(post: Post) -> tuple[Thread, Post]:
     return thread, post
 
 
+def _settle_post(
+    post: Post, thread: Thread, *, by: Employee, action: str, reason: str, notice: str
+) -> None:
+    """The end of a moderator action that settles a post (hide, edit): its open reports
+    are resolved, the audit entry says how many, the author is told (`notice`, with the
+    reason)."""
+    resolved = resolve_reports(post, by=by, note=reason)
+    details = {"reports_resolved": resolved}
+    record_post_audit(post, actor=by, action=action, reason=reason, details=details)
+    notify(post.author_id, by, notice, thread=thread, post=post, params={"reason": reason})
+
+
 @atomic_with_retry
 def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     """Hide a post from readers (it is kept and can be restored). A reason is required.
@@ -51,24 +64,11 @@ def hide_post(post: Post, *, by: Employee, reason: str) -> Post:
     thread, post = locked_post(post)
     if post.hidden_at is not None:
         raise ValidationError(_("This post is already hidden."))
-    post.hidden_at = timezone.now()
-    post.hidden_by = by
-    post.save(update_fields=["hidden_at", "hidden_by"])
+    save_fields(post, hidden_at=timezone.now(), hidden_by=by)
     # Counters (the topic's row) before the reports: the lock order of
     # erfaringsforum.transactions puts topics before everything else.
     refresh_counters(threads=[thread], topics=[thread.topic])
-    resolved = resolve_reports(post, by=by, note=reason)
-    record_post_audit(
-        post,
-        actor=by,
-        action=A.HIDE_POST,
-        reason=reason,
-        details={"reports_resolved": resolved},
-    )
-    notify(
-        post.author_id, by, notices.POST_HIDDEN, thread=thread, post=post,
-        params={"reason": reason},
-    )  # fmt: skip
+    _settle_post(post, thread, by=by, action=A.HIDE_POST, reason=reason, notice=notices.POST_HIDDEN)
     return post
 
 
@@ -81,16 +81,9 @@ def unhide_post(post: Post, *, by: Employee, reason: str = "") -> Post:
     thread, post = locked_post(post)
     if post.hidden_at is None:
         raise ValidationError(_("This post is not hidden."))
-    post.hidden_at = None
-    post.hidden_by = None
-    post.save(update_fields=["hidden_at", "hidden_by"])
+    save_fields(post, hidden_at=None, hidden_by=None)
     refresh_counters(threads=[thread], topics=[thread.topic])
-    record_post_audit(
-        post,
-        actor=by,
-        action=A.RESTORE_POST,
-        reason=reason,
-    )
+    record_post_audit(post, actor=by, action=A.RESTORE_POST, reason=reason)
     notify(post.author_id, by, notices.POST_RESTORED, thread=thread, post=post)
     return post
 
@@ -108,18 +101,7 @@ def edit_post_as_moderator(
     post = forum_services.edit_post(post, editor=by, body=body, title=title, reason=reason)
     thread = Thread.objects.select_related("topic").get(pk=post.thread_id)
     post.thread = thread
-    resolved = resolve_reports(post, by=by, note=reason)
-    record_post_audit(
-        post,
-        actor=by,
-        action=A.EDIT_POST,
-        reason=reason,
-        details={"reports_resolved": resolved},
-    )
-    notify(
-        post.author_id, by, notices.POST_EDITED, thread=thread, post=post,
-        params={"reason": reason},
-    )  # fmt: skip
+    _settle_post(post, thread, by=by, action=A.EDIT_POST, reason=reason, notice=notices.POST_EDITED)
     return post
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Employee, Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
+from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry, lock_author
 from forum import services as forum_services
 from forum.models import Post, Thread
@@ -131,9 +132,7 @@ def set_escalation_status(
         require_reason(reason)
     previous = escalation.status
     now = timezone.now()
-    escalation.status = status
-    setattr(escalation, STATUS_STAMP[status], now)
-    escalation.save(update_fields=["status", STATUS_STAMP[status]])
+    save_fields(escalation, status=status, **{STATUS_STAMP[status]: now})
     record_thread_audit(
         escalation.thread,
         actor=by,
@@ -188,11 +187,13 @@ def answer_escalation(
     )
     now = timezone.now()
     previous = escalation.status
-    escalation.status = Escalation.Status.ANSWERED
-    escalation.answered_at = now
-    escalation.in_progress_at = escalation.in_progress_at or now
-    escalation.answer_post = post
-    escalation.save(update_fields=["status", "answered_at", "in_progress_at", "answer_post"])
+    save_fields(
+        escalation,
+        status=Escalation.Status.ANSWERED,
+        answered_at=now,
+        in_progress_at=escalation.in_progress_at or now,
+        answer_post=post,
+    )
     thread = escalation.thread
     record_thread_audit(
         thread,

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum.models import Post
 from forum.notifications import services as notification_services
@@ -58,11 +59,13 @@ def dismiss_report(report: Report, *, by: Employee, reason: str = "") -> Report:
     )
     if report.status != Report.Status.OPEN:
         raise ValidationError(_("This report has already been handled."))
-    report.status = Report.Status.DISMISSED
-    report.resolved_by = by
-    report.resolved_at = timezone.now()
-    report.resolution_note = reason
-    report.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_note"])
+    save_fields(
+        report,
+        status=Report.Status.DISMISSED,
+        resolved_by=by,
+        resolved_at=timezone.now(),
+        resolution_note=reason,
+    )
     post = report.post
     record_post_audit(
         post,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from erfaringsforum.rows import save_fields
 from erfaringsforum.transactions import atomic_with_retry
 from forum.models import Topic
 from moderation.models import AuditEntry, BackOffice, BackOfficeMembership
@@ -61,6 +62,9 @@ def staffing_errors(
 ) -> list[str]:
     """Why this staffing cannot be given to the topic, in words; empty when it can.
 
+    A draft may be staffed incompletely (no back-office yet, or one holding only the
+    moderator): the gate applies when it is published (`publish_topic`, and the database's
+    constraint and triggers on every path). A published topic must stay complete.
     Used by `staff_topic` and by the admin's form, so both refuse with the same message.
     """
     errors = []
@@ -70,7 +74,7 @@ def staffing_errors(
         errors.append(_("The deputy cannot be the moderator."))
     if deputy_moderator is not None and moderator is None:
         errors.append(_("A deputy needs a moderator to stand in for."))
-    if back_office is not None and moderator is not None and back_office.pk:
+    if topic.is_published and back_office is not None and moderator is not None:
         errors.extend(
             staffing_problems(topic, moderator_id=moderator.pk, back_office_id=back_office.pk)
         )
@@ -134,10 +138,9 @@ def staff_topic(
         "deputy_moderator": topic.deputy_moderator_id,
         "back_office": topic.back_office_id,
     }
-    topic.moderator = moderator
-    topic.deputy_moderator = deputy_moderator
-    topic.back_office = back_office
-    topic.save(update_fields=["moderator", "deputy_moderator", "back_office"])
+    save_fields(
+        topic, moderator=moderator, deputy_moderator=deputy_moderator, back_office=back_office
+    )
     check_staffing_now()
     after = {
         "moderator": topic.moderator_id,

@@ -122,11 +122,10 @@ REGISTER_PAGE_SIZE = 50
 
 
 def _register_crumbs(request: HttpRequest) -> list[tuple[str, str]]:
-    """An escalation's way back: the viewer's overview, then the register if they may read it."""
-    trail = overview_crumbs(request.user)
-    if permissions.can_view_escalation_register(request.user):
-        trail.append((_("Escalation register"), reverse("moderation:escalation-register")))
-    return trail
+    """An escalation's way back: the viewer's overview, then the register (everyone who may
+    see an escalation may read the register: moderation.permissions.can_view_escalation)."""
+    register = (_("Escalation register"), reverse("moderation:escalation-register"))
+    return [*overview_crumbs(request.user), register]
 
 
 def escalation_register(request: HttpRequest) -> HttpResponse:

@@ -27,9 +27,12 @@ document.addEventListener("click", async (event) => {
 // Focus after a page load (WCAG 2.4.3, 3.3.1, 4.1.3). The server renders everything; this
 // only moves focus and announces:
 // - a refused form: its error summary (whose links lead to the fields) takes focus;
-// - a message after an action (a reply sent, a post reported or hidden, logged in): the
-//   message is read out in the live region and focus goes where the person acts next,
-//   the post in the URL's fragment (#p3) or else the page's heading.
+// - a message after an action (a reply sent, a post reported or hidden, logged in): focus
+//   goes where the person acts next, the post in the URL's fragment (#p3) or else the
+//   page's heading, and the message is read out. Its alert is a live region (role=status),
+//   but one already there when the page loads is not announced: so its content is put in
+//   again once focus has moved. The text is swapped within one task: it is on the page once,
+//   at every moment.
 function focusOn(element) {
   if (!element) return false;
   if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) {
@@ -40,15 +43,22 @@ function focusOn(element) {
 }
 
 function fragmentTarget() {
-  const id = decodeURIComponent(window.location.hash.slice(1));
+  let id = "";
+  try {
+    id = decodeURIComponent(window.location.hash.slice(1));
+  } catch (error) {
+    return null;
+  }
   return id ? document.getElementById(id) : null;
 }
 
-function announce(text) {
-  const region = document.getElementById("live-region");
-  if (!region || !text) return;
-  // Filled after focus has moved, so the announcement is not cut off by the focus change.
-  window.setTimeout(() => { region.textContent = text; }, 150);
+function announce(alerts) {
+  window.setTimeout(() => {
+    for (const alert of alerts) {
+      alert.replaceChildren(...Array.from(alert.childNodes, (node) => node.cloneNode(true)));
+      alert.dataset.announced = "";
+    }
+  }, 150);
 }
 
 (function placeFocus() {
@@ -57,7 +67,7 @@ function announce(text) {
     focusOn(summary);
     return;
   }
-  const alerts = Array.from(document.querySelectorAll(".messages .ds-alert"));
+  const alerts = Array.from(document.querySelectorAll("main .messages .ds-alert"));
   if (!alerts.length) return;
   const refused = alerts.find((alert) => alert.dataset.color === "danger");
   if (refused) {
@@ -65,7 +75,7 @@ function announce(text) {
     return;
   }
   focusOn(fragmentTarget() || document.querySelector("main h1"));
-  announce(alerts.map((alert) => alert.textContent.trim()).join(" "));
+  announce(alerts);
 })();
 
 // Header menus (<details data-menu>): they open and close without this file; here Escape

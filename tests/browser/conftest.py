@@ -43,11 +43,20 @@ def browser():
         browser.close()
 
 
+def new_context(browser, live_server, language: str = "en", **options):
+    """A browser context whose reader chose `language` (the language cookie the header's
+    switch sets): the product ignores the browser's Accept-Language, so the en-GB locale is
+    kept only for the browser's own formats."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    return context
+
+
 @pytest.fixture
 def page(browser, live_server):
     # English UI in browser tests: selectors by visible text stay stable when the Norwegian
     # catalogue changes. test_accounts_browser checks the Norwegian default separately.
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context = new_context(browser, live_server)
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors: list[str] = []
@@ -82,3 +91,15 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe found on {page.url}: {violations}"
+
+
+def assert_clean(page) -> None:
+    """axe finds nothing on the page and no script has failed on it."""
+    assert_accessible(page)
+    assert page.js_errors == []
+
+
+def follow(page, target) -> None:
+    """Click `target` (a link or a submit button) and wait for the page it leads to."""
+    target.click()
+    page.wait_for_load_state()

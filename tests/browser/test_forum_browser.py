@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from forum import services
 from forum.models import Post, Thread
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, assert_clean, follow, login, new_context
 from tests.conftest import bad_input_lines
 from tests.forum.conftest import *  # noqa: F403  (the forum fixtures)
 from tests.forum.conftest import _no_rate_limit  # noqa: F401  (autouse: no star import)
@@ -23,35 +23,29 @@ def test_browse_the_tree_to_a_topic_and_a_thread(page, employee, make_topic, oth
     login(page, other_employee)
     page.goto("/")
     assert_accessible(page)
-    page.get_by_role("link", name="Arbeidsavklaringspenger (AAP)").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Arbeidsavklaringspenger (AAP)"))
     assert page.locator("h1").inner_text() == "Arbeidsavklaringspenger (AAP)"
     assert_accessible(page)
-    page.get_by_role("link", name="Stans av AAP ved manglende meldekort").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Stans av AAP ved manglende meldekort"))
     assert page.locator("h1").inner_text() == "Stans av AAP ved manglende meldekort"
     assert page.locator("#p1 strong").inner_text() == "forhåndsvarsel"
     assert page.locator("#p2").get_by_text("NAV Bergen sør").is_visible()
-    assert_accessible(page)
-    assert page.js_errors == []
+    assert_clean(page)
 
 
 def test_start_a_thread_with_preview(page, employee, topic):
     login(page, employee)
     page.goto(topic.get_absolute_url())
-    page.get_by_role("link", name="Start a thread").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Start a thread"))
     assert_accessible(page)
     page.get_by_label("Title").fill("Hvordan bruker dere dialogmøte 3?")
     page.get_by_label("Question").check()
     page.locator("#id_body").fill("Vi lurer på:\n\n- når\n- hvem")
-    page.get_by_role("button", name="Preview").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Preview"))
     assert page.locator(".preview li").count() == 2
     assert page.locator("#id_body").input_value() == "Vi lurer på:\n\n- når\n- hvem"
     assert_accessible(page)
-    page.get_by_role("button", name="Send").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Send"))
     assert page.locator("h1").inner_text() == "Hvordan bruker dere dialogmøte 3?"
     assert Thread.objects.get().kind == "question"
     assert page.js_errors == []
@@ -66,24 +60,19 @@ def test_reply_with_a_quote(page, thread, other_employee):
     assert page.url.endswith(thread.get_absolute_url())  # filled in place, by JavaScript
     box.press("End")
     box.type("Vi gjør det samme.")
-    page.locator(".reply").get_by_role("button", name="Send").click()
-    page.wait_for_load_state()
+    follow(page, page.locator(".reply").get_by_role("button", name="Send"))
     assert page.locator("#p2 blockquote").is_visible()
     assert "Vi gjør det samme." in page.locator("#p2").inner_text()
-    assert_accessible(page)
-    assert page.js_errors == []
+    assert_clean(page)
 
 
 def test_quote_works_without_javascript(browser, live_server, thread, other_employee):
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-GB", java_script_enabled=False
-    )
+    context = new_context(browser, live_server, java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(10_000)
     login(page, other_employee)
     page.goto(thread.get_absolute_url())
-    page.locator("#p1").get_by_role("link", name="Quote").click()
-    page.wait_for_load_state()
+    follow(page, page.locator("#p1").get_by_role("link", name="Quote"))
     assert page.locator("#id_body").input_value().startswith("> Kari Nordmann")
     context.close()  # no axe here: it needs JavaScript; the reply page is checked below
 
@@ -91,36 +80,29 @@ def test_quote_works_without_javascript(browser, live_server, thread, other_empl
 def test_edit_a_post_and_see_its_history(page, thread, employee):
     login(page, employee)
     page.goto(thread.get_absolute_url())
-    page.locator("#p1").get_by_role("link", name="Edit").click()
-    page.wait_for_load_state()
+    follow(page, page.locator("#p1").get_by_role("link", name="Edit"))
     assert_accessible(page)
     page.locator("#id_body").fill("Oppdatert: hvordan gjør dere aktivitetsplikten?")
     page.get_by_label("Reason for the change").fill("Presisering")
-    page.get_by_role("button", name="Send").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Send"))
     assert "Oppdatert" in page.locator("#p1").inner_text()
     assert page.locator("#p1 .post__edited").is_visible()
-    page.locator("#p1").get_by_role("link", name="History").click()
-    page.wait_for_load_state()
+    follow(page, page.locator("#p1").get_by_role("link", name="History"))
     assert page.get_by_text("Presisering").is_visible()
     assert "andre kontor" in page.locator("main").inner_text()
-    assert_accessible(page)
-    assert page.js_errors == []
+    assert_clean(page)
 
 
 def test_mark_a_question_solved(page, question, employee, other_employee):
     services.post_reply(question, author=other_employee, body="Ja, unntaket gjelder.")
     login(page, employee)
     page.goto(question.get_absolute_url())
-    page.locator("#p2").get_by_role("button", name="Mark as the answer").click()
-    page.wait_for_load_state()
+    follow(page, page.locator("#p2").get_by_role("button", name="Mark as the answer"))
     assert page.locator(".thread-facts").get_by_text("Solved").is_visible()
-    page.get_by_role("link", name="Go to the answer").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Go to the answer"))
     assert re.search(r"#p2$", page.url)
     assert page.locator("#p2.post--solution").is_visible()
-    assert_accessible(page)
-    assert page.js_errors == []
+    assert_clean(page)
 
 
 def test_a_rejected_form_keeps_its_text(page, settings, thread, other_employee):
@@ -129,17 +111,15 @@ def test_a_rejected_form_keeps_its_text(page, settings, thread, other_employee):
     login(page, other_employee)
     page.goto(thread.get_absolute_url() + "?page=1")
     page.locator(".reply #id_body").fill("Et langt og viktig svar som ikke må forsvinne.")
-    page.locator(".reply").get_by_role("button", name="Send").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("You are posting too fast").is_visible()
+    follow(page, page.locator(".reply").get_by_role("button", name="Send"))
+    assert page.locator("#main").get_by_text("You are posting too fast").is_visible()
     assert (
         page.locator("#id_body").input_value() == "Et langt og viktig svar som ikke må forsvinne."
     )
     assert_accessible(page)
     page.goto(f"/tema/{thread.topic.slug}/ny-trad/")
     page.locator("#id_body").fill("Tekst uten tittel")
-    page.get_by_role("button", name="Send").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Send"))
     assert page.locator(".ds-error-summary").is_visible()
     assert page.locator("#id_body").input_value() == "Tekst uten tittel"
     assert_accessible(page)

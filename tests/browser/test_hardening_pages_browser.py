@@ -10,7 +10,7 @@ from django.test import RequestFactory, override_settings
 from erfaringsforum.views import server_error
 from forum import services as forum_services
 from moderation import services as moderation_services
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, login, new_context
 from tests.forum.conftest import *  # noqa: F403  (topic, moderator, other_employee)
 
 WIDTHS = [1280, 375]
@@ -23,8 +23,8 @@ def person(browser, live_server):
     contexts = []
 
     def open_page(width: int, locale: str):
-        context = browser.new_context(
-            base_url=live_server.url, locale=locale, viewport={"width": width, "height": 800}
+        context = new_context(
+            browser, live_server, locale.split("-")[0], viewport={"width": width, "height": 800}
         )
         contexts.append(context)
         page = context.new_page()

@@ -6,6 +6,13 @@ from tests.browser.conftest import assert_accessible, login
 from tests.moderation.conftest import *  # noqa: F403  (the moderation fixtures)
 
 
+def pick(page, field: str, typed: str, choice: str) -> None:
+    """Choose in the admin's search-as-you-type box (select2) of `field`."""
+    page.locator(f"#id_{field} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=choice).click()
+
+
 def test_admin_staffs_and_publishes_a_topic(
     page, admin_user, make_topic, moderator_a, back_office_a, expert
 ):
@@ -24,8 +31,8 @@ def test_admin_staffs_and_publishes_a_topic(
 
     page.goto(f"/admin/forum/topic/{draft.pk}/change/")
     assert_accessible(page)
-    page.fill("#id_moderator", str(moderator_a.pk))
-    page.select_option("#id_back_office", label="Baksystem A")
+    pick(page, "moderator", "Mona", "Mona Moderator")
+    pick(page, "back_office", "Baksystem", "Baksystem A")
     page.locator("input[name=_save]").click()
     page.wait_for_load_state()
     assert page.locator(".messagelist .success").count() == 1

@@ -8,7 +8,7 @@ import pytest
 
 from forum import services as forum_services
 from moderation.models import AuditEntry, Escalation
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, login, new_context
 from tests.moderation.conftest import *  # noqa: F403  (the moderation fixtures)
 
 
@@ -18,7 +18,7 @@ def new_page(browser, live_server):
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+        context = new_context(browser, live_server)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -69,11 +69,11 @@ def test_report_hide_escalate_answer(
     moderator = new_page()
     login(moderator, moderator_a)
     click(moderator, moderator.locator("header").get_by_role("link", name="Moderation"))
-    assert moderator.get_by_text("Svaret er feil og privat.").is_visible()
+    assert moderator.locator("#main").get_by_text("Svaret er feil og privat.").is_visible()
     click(moderator, moderator.get_by_role("link", name="Hide post"))
     moderator.get_by_label("Reason").fill("Feil råd og oppfordring til privat kontakt")
     click(moderator, moderator.get_by_role("button", name="Hide post"))
-    assert moderator.get_by_text("A moderator hid this post.").is_visible()
+    assert moderator.locator("#main").get_by_text("A moderator hid this post.").is_visible()
 
     # The moderator escalates the thread to the department.
     click(moderator, moderator.get_by_role("link", name="Escalate to a department"))
@@ -96,7 +96,7 @@ def test_report_hide_escalate_answer(
         "Møtet gjennomføres med den sykmeldte. Arbeidsgiver følges opp skriftlig."
     )
     click(contact, contact.get_by_role("button", name="Post the answer"))
-    assert contact.get_by_text("The answer is posted in the thread").is_visible()
+    assert contact.locator("#main").get_by_text("The answer is posted in the thread").is_visible()
 
     # Every reader sees the answer in the thread, marked, and the escalation's status.
     go(reader, thread.get_absolute_url() + "?page=1")
@@ -111,7 +111,7 @@ def test_report_hide_escalate_answer(
     login(writer, employee)
     writer.locator("header .user-menu > summary").click()
     click(writer, writer.locator("header").get_by_role("link", name="Notifications"))
-    assert writer.get_by_text("A moderator hid your post").is_visible()
+    assert writer.locator("#main").get_by_text("A moderator hid your post").is_visible()
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"hide_post", "escalate_thread", "escalation_status", "answer_escalation"} <= actions
@@ -127,7 +127,7 @@ def test_consultation_and_clarified_answer(new_page, thread_a, post_a, moderator
     click(moderator, moderator.get_by_role("button", name="Open consultation"))
     moderator.get_by_label("Internal note").fill("Kan baksystemet se på svaret i #2?")
     click(moderator, moderator.get_by_role("button", name="Add note"))
-    assert moderator.get_by_text("Kan baksystemet se på svaret i #2?").is_visible()
+    assert moderator.locator("#main").get_by_text("Kan baksystemet se på svaret i #2?").is_visible()
 
     specialist = new_page()
     login(specialist, expert)
@@ -139,4 +139,4 @@ def test_consultation_and_clarified_answer(new_page, thread_a, post_a, moderator
     specialist.get_by_label("Legal reference").fill("folketrygdloven § 8-7")
     click(specialist, specialist.get_by_role("button", name="Mark as clarified"))
     assert specialist.locator(".clarified-answers").get_by_text("Lars Ekspert").is_visible()
-    assert specialist.get_by_text("folketrygdloven § 8-7").first.is_visible()
+    assert specialist.locator("#main").get_by_text("folketrygdloven § 8-7").first.is_visible()

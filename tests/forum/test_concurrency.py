@@ -97,6 +97,18 @@ def test_a_page_views_counters_commit_lazily_and_only_their_own_transaction(thre
         services.record_view(thread)
         assert sent[-1].endswith(services.COUNTERS_IN_TRANSACTION)
         assert _synchronous_commit() == "on"
+    # The thread page's statement (posts, view, read mark: F35) ends the same way.
+    with connection.execute_wrapper(spy):
+        page = services.read_page(thread, viewer=other_employee, first=1, last=20)
+    assert [p.position for p in page] == [1]
+    assert f"WHERE ({services.COUNTERS_COMMIT_LAZILY}) IS NOT NULL" in sent[-1]
+    assert _synchronous_commit() == "on"
+    views = ThreadViewDay.objects.filter(thread=thread).values_list("views", flat=True)
+    assert run_concurrently(1, lambda n: sum(views.all())) == [3]
+    with transaction.atomic(), connection.execute_wrapper(spy):
+        services.read_page(thread, viewer=other_employee, first=1, last=20)
+        assert services.COUNTERS_COMMIT_LAZILY not in sent[-1]
+        assert _synchronous_commit() == "on"
     # What the lazy ending does: the setting holds for its transaction alone.
     with transaction.atomic():
         with connection.cursor() as cursor:

@@ -182,3 +182,14 @@ def test_a_fragment_digest_tells_every_shown_value_apart():
     assert forum_tags._digest(("<p>a</p>", moment, 1, None)) == digests[0]
     unpicklable = (lambda: None, 1)
     assert len(forum_tags._digest(unpicklable)) == 40
+
+
+def test_the_header_cache_key_covers_every_template_the_header_includes():
+    from django.template.loader import get_template
+
+    from forum.templatetags.forum_tags import HEADER_TEMPLATES
+
+    for name in HEADER_TEMPLATES:
+        source = get_template(name).template.source
+        for included in re.findall(r'{%\s*include\s+"([^"]+)"', source):
+            assert included in HEADER_TEMPLATES, (name, included)

@@ -255,6 +255,43 @@ def test_record_visit_counts_every_view_and_moves_the_read_mark_forward(thread, 
     assert ThreadRead.objects.get(employee=other_employee, thread=thread).last_read_position == 5
 
 
+def test_read_page_reads_what_posts_on_page_reads_and_records_the_visit(
+    thread, other_employee, make_employee
+):
+    """F35: the thread page's posts and its view counter and read mark in one statement."""
+    from forum import querysets
+
+    for n in range(4):
+        services.post_reply(thread, author=other_employee, body=f"Svar {n}")
+    reader = make_employee()
+    thread = querysets.thread_for_page(thread.pk)
+    expected = querysets.posts_on_page(thread, 2, 4, people=False)
+    page = services.read_page(thread, viewer=reader, first=2, last=4)
+    assert page.rows == expected.rows
+    assert [p.position for p in page] == [2, 3, 4]
+    assert all(post.thread is thread for post in page)
+    assert ThreadRead.objects.get(employee=reader, thread=thread).last_read_position == 4
+    # An earlier page counts the view and never moves the read mark back; a page past the
+    # end reads no posts and counts the view, as record_visit(position=0) does.
+    services.read_page(thread, viewer=reader, first=1, last=2)
+    assert services.read_page(thread, viewer=reader, first=21, last=40) == []
+    assert ThreadRead.objects.get(employee=reader, thread=thread).last_read_position == 4
+    assert sum(ThreadViewDay.objects.filter(thread=thread).values_list("views", flat=True)) == 3
+    # The page's authors and contributed values come as posts_on_page's do.
+    assert [p.author.name for p in page.with_people()] == [other_employee.name] * 3
+
+
+def test_read_page_folds_older_days_as_record_visit_does(thread, other_employee):
+    Thread.objects.filter(pk=thread.pk).update(views_counted_through=None, view_count=0)
+    total = _old_views(thread, (700, 40), (3, 5), (1, 1))
+    thread.refresh_from_db()
+    services.read_page(thread, viewer=other_employee, first=1, last=20)
+    thread.refresh_from_db()
+    assert thread.views_counted_through == timezone.localdate() - timedelta(days=2)
+    assert thread.view_count == 45
+    assert _views_shown(thread) == total + 1
+
+
 def test_refresh_counters_recompute_from_rows(thread, other_employee):
     services.post_reply(thread, author=other_employee, body="Svar")
     Thread.objects.filter(pk=thread.pk).update(reply_count=99, post_count=99)

@@ -16,7 +16,7 @@ from accounts.models import Unit
 from accounts.permissions import DEPARTMENT_CONTACTS_GROUP
 from forum.models import Post, Thread, Topic
 from moderation import services
-from tests.conftest import add_post, english_messages
+from tests.conftest import add_post, english_client, english_messages
 
 _english_messages = pytest.fixture(autouse=True, name="_english_messages")(english_messages)
 
@@ -102,8 +102,8 @@ def now():
 
 
 def admin_client(admin_user) -> Client:
-    """The admin signed in, reading the admin's pages in English."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    """The admin signed in, reading the admin's pages in English (the language cookie)."""
+    client = english_client()
     client.force_login(admin_user)
     return client
 
@@ -116,7 +116,6 @@ def change_topic_in_admin(client: Client, topic: Topic, **staffing) -> HttpRespo
         "slug": topic.slug,
         "parent": "",
         "description": "",
-        "position": 0,
     }
     for column in ("moderator", "deputy_moderator", "back_office"):
         value = staffing.get(column)

@@ -14,6 +14,13 @@ from tests.moderation.conftest import make_post
 
 ROLES = ["employee", "moderator_a", "moderator_b", "expert", "contact", "admin"]
 
+# What the longer forms send.
+EDITED = {"body": "Rettet tekst", "reason": "Personopplysninger"}
+CLARIFIED = {"legal_reference": "ftrl. § 8-4"}
+ESCALATED = {"summary": "Rutinen gir ulik praksis", "category": "routine"}
+STARTED = {"status": "in_progress"}
+ANSWER = {"body": "Avdelingen svarer."}
+
 # (url name, target, method, data, expected per role in ROLES order)
 MATRIX = [
     ("moderation:queue", None, "get", None, [403, 200, 200, 403, 403, 200]),
@@ -28,21 +35,9 @@ MATRIX = [
     ("moderation:hide-post", "post", "post", {"reason": "Ufint"}, [403, 302, 403, 403, 403, 302]),
     ("moderation:unhide-post", "post", "get", None, [403, 200, 403, 403, 403, 200]),
     ("moderation:edit-post", "post", "get", None, [403, 200, 403, 403, 403, 200]),
-    (
-        "moderation:edit-post",
-        "post",
-        "post",
-        {"body": "Rettet tekst", "reason": "Personopplysninger"},
-        [403, 302, 403, 403, 403, 302],
-    ),
+    ("moderation:edit-post", "post", "post", EDITED, [403, 302, 403, 403, 403, 302]),
     ("moderation:clarify-post", "post", "get", None, [403, 200, 403, 200, 403, 200]),
-    (
-        "moderation:clarify-post",
-        "post",
-        "post",
-        {"legal_reference": "ftrl. § 8-4"},
-        [403, 302, 403, 302, 403, 302],
-    ),
+    ("moderation:clarify-post", "post", "post", CLARIFIED, [403, 302, 403, 302, 403, 302]),
     ("moderation:unclarify-post", "post", "get", None, [403, 200, 403, 200, 403, 200]),
     ("moderation:thread-tools", "thread", "get", None, [403, 200, 403, 403, 403, 200]),
     ("moderation:lock-thread", "thread", "post", {}, [403, 302, 403, 403, 403, 302]),
@@ -52,32 +47,14 @@ MATRIX = [
     ("moderation:move-thread", "thread", "get", None, [403, 200, 403, 403, 403, 200]),
     ("moderation:move-thread", "thread", "post", {"to": "b"}, [403, 302, 403, 403, 403, 302]),
     ("moderation:escalate-thread", "thread", "get", None, [403, 200, 403, 403, 403, 200]),
-    (
-        "moderation:escalate-thread",
-        "thread",
-        "post",
-        {"summary": "Rutinen gir ulik praksis", "category": "routine"},
-        [403, 302, 403, 403, 403, 302],
-    ),
+    ("moderation:escalate-thread", "thread", "post", ESCALATED, [403, 302, 403, 403, 403, 302]),
     ("moderation:consultation", "thread", "get", None, [404, 200, 404, 200, 404, 200]),
     ("moderation:open-consultation", "thread", "post", {}, [404, 302, 404, 403, 404, 302]),
     # Issue 13: whoever reads the register and may see the thread opens its escalation;
     # anyone else gets 404, never a 403 that confirms the id.
     ("moderation:escalation-detail", "escalation", "get", None, [404, 200, 200, 404, 200, 200]),
-    (
-        "moderation:escalation-status",
-        "escalation",
-        "post",
-        {"status": "in_progress"},
-        [403, 403, 403, 403, 302, 302],
-    ),
-    (
-        "moderation:escalation-answer",
-        "escalation",
-        "post",
-        {"body": "Avdelingen svarer."},
-        [403, 403, 403, 403, 302, 302],
-    ),
+    ("moderation:escalation-status", "escalation", "post", STARTED, [403, 403, 403, 403, 302, 302]),
+    ("moderation:escalation-answer", "escalation", "post", ANSWER, [403, 403, 403, 403, 302, 302]),
     ("moderation:dismiss-report", "report", "post", {}, [403, 302, 403, 403, 403, 302]),
 ]
 

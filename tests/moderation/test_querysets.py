@@ -59,6 +59,24 @@ def test_the_thread_context_for_an_employee_offers_only_reporting(
     assert not any(p.rights.hide or p.rights.clarify for p in posts)
 
 
+def test_the_thread_panel_is_left_out_where_it_has_nothing_to_show(
+    thread_a, post_a, author, moderator_a, expert
+):
+    """F36: an employee on a thread without clarified answers or escalations gets no panel
+    (the page renders no include); the topic's staff get their tools, and everyone gets
+    the panel once the thread has a clarified answer."""
+    from forum import extensions
+
+    assert extensions.thread_panels(author, thread_a) == []
+    (panel,) = extensions.thread_panels(moderator_a, thread_a)
+    assert panel["context"]["mod"].can_moderate
+    services.clarify_post(post_a, by=expert)
+    thread = forum_querysets.thread_for_page(thread_a.pk)  # its probes see the answer
+    (panel,) = extensions.thread_panels(author, thread)
+    assert [a.post_id for a in panel["context"]["mod"].clarified] == [post_a.pk]
+    assert not panel["context"]["mod"].can_moderate
+
+
 def test_internal_notes_leak_nowhere(thread_a, post_a, moderator_a, expert, employee):
     consultation = services.open_consultation(thread_a, by=moderator_a)
     services.add_internal_note(consultation, author=expert, body=SECRET)

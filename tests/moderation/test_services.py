@@ -308,6 +308,7 @@ def test_every_service_that_changes_state_names_the_rule_its_caller_checked():
         "record_audit",  # the audit writer, called by the services themselves
         "record_post_audit",
         "staffing_errors",  # rules in words, for the admin's forms
+        "staffing_problems",
         "back_office_member_errors",
     }
     for name in services.__all__:

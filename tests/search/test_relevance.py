@@ -18,61 +18,55 @@ def titles(query: str, **filters) -> list[str]:
     return [hit.title_html.replace("<mark>", "").replace("</mark>", "") for hit in page.hits]
 
 
+# The corpus's threads, by title.
+ROUTINES = "Rutiner for sykefraværsoppfølging"
+WAITING = "Ventetid på hjelpemiddelsentralen"
+MEETING = "Dialogmøte etter åtte uker"
+GRADED = "Gradert sykmelding"
+
+
 @pytest.fixture
 def corpus(topic, make_topic, make_thread):
     hjelpemidler = make_topic("Hjelpemidler")
+    make_thread(topic, ROUTINES, "Vi har faste møter med arbeidsgiver i uke fire.")
+    make_thread(hjelpemidler, WAITING, "Hvor lenge venter brukerne deres på en rullestol?")
     make_thread(
-        topic,
-        "Rutiner for sykefraværsoppfølging",
-        "Vi har faste møter med arbeidsgiver i uke fire.",
+        topic, MEETING, "Hvem kaller inn til dialogmøte når sykmeldt bruker har byttet fastlege?"
     )
-    make_thread(
-        hjelpemidler,
-        "Ventetid på hjelpemiddelsentralen",
-        "Hvor lenge venter brukerne deres på en rullestol?",
-    )
-    make_thread(
-        topic,
-        "Dialogmøte etter åtte uker",
-        "Hvem kaller inn til dialogmøte når sykmeldt bruker har byttet fastlege?",
-    )
-    make_thread(topic, "Gradert sykmelding", "Brukeren er delvis sykmeldt og delvis i arbeid.")
+    make_thread(topic, GRADED, "Brukeren er delvis sykmeldt og delvis i arbeid.")
     return hjelpemidler
 
 
-def test_a_word_finds_compounds_it_begins(corpus):
-    assert titles("sykefravær") == ["Rutiner for sykefraværsoppfølging"]
-    assert titles("hjelpemiddel") == ["Ventetid på hjelpemiddelsentralen"]
+# (what the corpus is asked, what it answers: a list in rank order, a set where any order
+# will do), one row a rule of the query language.
+CORPUS_ANSWERS = {
+    "a word finds compounds it begins": [
+        ("sykefravær", [ROUTINES]),
+        ("hjelpemiddel", [WAITING]),
+    ],
+    "inflected forms meet through the Norwegian stemmer": [("dialogmøtet", [MEETING])],
+    "a quoted phrase matches only in order": [
+        ('"delvis sykmeldt"', [GRADED]),
+        ('"sykmeldt delvis"', []),
+    ],
+    "minus excludes a word": [
+        ("sykmeldt", {MEETING, GRADED}),
+        ("sykmeldt -fastlege", [GRADED]),
+    ],
+    "minus excludes a word in the title too": [("sykmeldt -gradert", [MEETING])],
+    "words may be split between title and opening post": [
+        ("ventetid rullestol", [WAITING]),
+        ("ventetid rullestol -brukerne", []),
+    ],
+    "or offers alternatives": [("rullestol OR arbeidsgiver", {ROUTINES, WAITING})],
+}
 
 
-def test_inflected_forms_meet_through_the_norwegian_stemmer(corpus):
-    assert titles("dialogmøtet") == ["Dialogmøte etter åtte uker"]
-
-
-def test_a_quoted_phrase_matches_only_in_order(corpus):
-    assert titles('"delvis sykmeldt"') == ["Gradert sykmelding"]
-    assert titles('"sykmeldt delvis"') == []
-
-
-def test_minus_excludes_a_word(corpus):
-    assert set(titles("sykmeldt")) == {"Dialogmøte etter åtte uker", "Gradert sykmelding"}
-    assert titles("sykmeldt -fastlege") == ["Gradert sykmelding"]
-
-
-def test_minus_excludes_a_word_in_the_title_too(corpus):
-    assert titles("sykmeldt -gradert") == ["Dialogmøte etter åtte uker"]
-
-
-def test_words_may_be_split_between_title_and_opening_post(corpus):
-    assert titles("ventetid rullestol") == ["Ventetid på hjelpemiddelsentralen"]
-    assert titles("ventetid rullestol -brukerne") == []
-
-
-def test_or_offers_alternatives(corpus):
-    assert set(titles("rullestol OR arbeidsgiver")) == {
-        "Rutiner for sykefraværsoppfølging",
-        "Ventetid på hjelpemiddelsentralen",
-    }
+@pytest.mark.parametrize("rule", CORPUS_ANSWERS)
+def test_the_corpus_answers_each_rule_of_the_query_language(corpus, rule):
+    for query, expected in CORPUS_ANSWERS[rule]:
+        found = titles(query)
+        assert (set(found) if isinstance(expected, set) else found) == expected, query
 
 
 def test_title_match_beats_body_match(topic, make_thread):
