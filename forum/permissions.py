@@ -383,12 +383,13 @@ def check_restore_post(user: User, post: Post) -> None:
 # Queryset filters -----------------------------------------------------------------------
 
 
-def staffed_topic_ids(user: User) -> set[int]:
-    """The topics the user staffs (moderator, deputy, back-office member), from the grants
-    the request reads anyway (none for anonymous users)."""
+def staffed_topic_ids(user: User) -> list[int]:
+    """The topics the user staffs (moderator, deputy, back-office member), sorted, from the
+    grants the request reads anyway (with the header's counts; none for anonymous users): a
+    literal list plans faster than guardian subqueries."""
     if not _active(user):
-        return set()
-    return {int(pk) for pk, codename in _topic_perms(user) if codename in STAFF_PERMISSIONS}
+        return []
+    return sorted({int(pk) for pk, codename in _topic_perms(user) if codename in STAFF_PERMISSIONS})
 
 
 def topics_visible_to(user: User, topics: QuerySet[Topic]) -> QuerySet[Topic]:

@@ -201,6 +201,9 @@ def _deliver_one(mail: OutboxMail, smtp, counts: dict[str, int]) -> None:
     try:
         message = compose(mail)
         if message is not None:
+            # Opened here and kept open for the next mails (a connection that send()
+            # opened itself would be closed after each one: ~200 ms a mail on this machine).
+            smtp.open()
             message.connection = smtp
             message.send()
     except Exception as exc:

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Employee
+from accounts.permissions import is_admin
 from forum import permissions
 from forum.models import Thread, Topic
 from forum.notifications import kinds
@@ -24,8 +25,10 @@ def notifications_visible_to(user: Employee, qs: QuerySet[Notification]) -> Quer
         | Q(post__hidden_at__isnull=True, post__deleted_at__isnull=True)
     )
     thread_ok = Q(thread__isnull=True) | Q(thread__topic__in=visible_topics)
-    staff_ok = ~Q(kind__in=kinds.staff_only_kinds()) | permissions.granted_topics(
-        user, permissions.STAFF_PERMISSIONS, path="thread__topic_id"
+    if is_admin(user):
+        return qs.filter(post_ok, thread_ok)
+    staff_ok = ~Q(kind__in=kinds.staff_only_kinds()) | Q(
+        thread__topic_id__in=permissions.staffed_topic_ids(user)
     )
     return qs.filter(post_ok, thread_ok, staff_ok)
 

@@ -57,7 +57,7 @@ def _unanswered_sql(limit: int) -> str:
 
 
 def unanswered_questions(
-    viewer: Employee, *, staffed: set[int], admin: bool, limit: int = HOME_LIST_LENGTH
+    viewer: Employee, *, staffed: list[int], admin: bool, limit: int = HOME_LIST_LENGTH
 ) -> list[ListedThread]:
     """Questions nobody has answered yet in the viewer's topics: those they staff
     (`staffed`, from the grants the request has read) and their unit's usual topics

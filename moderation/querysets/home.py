@@ -50,7 +50,7 @@ def _clarified_sql(limit: int) -> str:
     """  # noqa: S608  (identifiers from the models, the values parameters)
 
 
-def clarified_this_week(*, staffed: set[int], admin: bool, limit: int) -> list[ClarifiedListed]:
+def clarified_this_week(*, staffed: list[int], admin: bool, limit: int) -> list[ClarifiedListed]:
     """Answers clarified in the last CLARIFIED_DAYS days in topics the viewer can see
     (published with every ancestor, or `staffed` by them, or any for `admin`), newest
     first, without hidden or deleted posts and threads whose opening post is hidden. One

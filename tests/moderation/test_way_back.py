@@ -88,6 +88,7 @@ def test_every_moderation_page_has_breadcrumbs_back_to_where_the_moderator_came_
         reverse("moderation:audit-log"): [home, queue],
         register: [home, queue],
         reverse("moderation:escalation-detail", args=[cases[0].pk]): [home, queue, register],
+        reverse("notifications:list"): [home],
         reverse("moderation:thread-tools", args=[thread_a.pk]): [home, topic, thread],
         reverse("moderation:consultation", args=[thread_a.pk]): [home, topic, thread],
         reverse("moderation:escalate-thread", args=[thread_a.pk]): [home, topic, thread],
