@@ -53,6 +53,8 @@ NOT_PAGES = {
     "accounts:logout": "POST only",
     "forum:similar-threads": "an HTML fragment the new-thread page's script fetches",
     "forum:thread-solution": "POST only",
+    "forum:post-useful": "POST only",
+    "forum:mention-suggestions": "JSON for the mention suggestions' script",
     "forum:post-restore": "POST only",
     "notifications:mark-read": "POST only",
     "moderation:dismiss-report": "POST only",

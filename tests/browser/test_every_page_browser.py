@@ -20,7 +20,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.live_server_helper import LiveServer
 
 from forum import services as forum_services
@@ -69,6 +69,8 @@ def seeds_for(role: str) -> list[tuple[str, str, int]]:
         ("search: no query", "/sok/", 200),
         ("notifications: the old address", "/moderering/varsler/", 200),
         ("parent topic", "/tema/arbeid-og-oppfolging/", 200),
+        # linked from home only where the list has rows for the viewer
+        ("unanswered questions in my topics", reverse("forum:unanswered"), 200),
         *(
             (name, Thread.objects.get(title=title).get_absolute_url(), 200)
             for name, title in THREADS.items()
