@@ -57,6 +57,23 @@ def smtp(settings):
 
 
 @pytest.fixture
+def kari(make_employee):
+    """The asker of the notification tests' threads."""
+    return make_employee("Kari Nordmann")
+
+
+@pytest.fixture
+def ola(make_employee):
+    """The colleague who replies."""
+    return make_employee("Ola Nordmann")
+
+
+@pytest.fixture
+def topic(make_topic):
+    return make_topic("Sykepenger")
+
+
+@pytest.fixture
 def no_interval(settings):
     settings.FORUM_POST_INTERVAL_SECONDS = 0
 

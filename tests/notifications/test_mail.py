@@ -16,21 +16,6 @@ from tests.notifications.conftest import reply, start
 pytestmark = pytest.mark.usefixtures("no_interval")
 
 
-@pytest.fixture
-def kari(make_employee):
-    return make_employee("Kari Nordmann")
-
-
-@pytest.fixture
-def ola(make_employee):
-    return make_employee("Ola Nordmann")
-
-
-@pytest.fixture
-def topic(make_topic):
-    return make_topic("Sykepenger")
-
-
 def body_of(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 

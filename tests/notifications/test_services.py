@@ -23,11 +23,6 @@ def people(make_employee):
     return {name: make_employee(name) for name in ("Kari", "Ola", "Per", "Liv")}
 
 
-@pytest.fixture
-def topic(make_topic):
-    return make_topic("Sykepenger")
-
-
 def staff(make_topic) -> set[int]:
     return {make_topic.staff["moderator"].pk, make_topic.staff["expert"].pk}
 

@@ -16,21 +16,6 @@ pytestmark = pytest.mark.usefixtures("no_interval")
 BASE = 3  # session, employee, header counts
 
 
-@pytest.fixture
-def kari(make_employee):
-    return make_employee("Kari Nordmann")
-
-
-@pytest.fixture
-def ola(make_employee):
-    return make_employee("Ola Nordmann")
-
-
-@pytest.fixture
-def topic(make_topic):
-    return make_topic("Sykepenger")
-
-
 def list_html(user) -> str:
     return client_for(user).get(reverse("notifications:list")).content.decode()
 
